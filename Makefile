@@ -1,0 +1,46 @@
+# The README's commands. `make run` shows the product on SQLite with in-process tasks;
+# `make test` installs what the suite needs and runs it on PostgreSQL and Redis.
+SHELL := /bin/bash
+VENV := .venv
+PY := $(VENV)/bin/python
+HOST ?= 127.0.0.1
+PORT ?= 8000
+
+.PHONY: run test check lint system services venv bench messages clean
+
+$(VENV)/.installed: pyproject.toml
+	@if [ ! -x $(PY) ]; then py=$$(scripts/find-python.sh) && "$$py" -m venv $(VENV); fi
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -e '.[dev]'
+	@touch $@
+
+venv: $(VENV)/.installed
+
+system:
+	@scripts/system-deps.sh
+
+services:
+	@scripts/services.sh
+
+run: venv
+	$(PY) manage.py migrate --noinput
+	$(PY) manage.py seed_demo
+	@scripts/demo-logins.sh
+	$(PY) manage.py runserver $(HOST):$(PORT)
+
+check: venv
+	$(PY) -m ruff check .
+	$(PY) -m ruff format --check .
+	DJANGO_SETTINGS_MODULE=config.settings.test $(PY) manage.py makemigrations --check --dry-run
+	$(PY) -m mypy .
+
+lint: check
+
+test: system venv services check
+	DJANGO_ALLOW_ASYNC_UNSAFE=true $(PY) -m pytest $(PYTEST_ARGS)
+
+bench: venv services
+	$(PY) -m bench.run
+
+clean:
+	rm -rf $(VENV) var/exports .pytest_cache

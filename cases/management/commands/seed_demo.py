@@ -1,0 +1,461 @@
+"""A small, plausible Mekong scenario for `make run` and for trying the product.
+
+Idempotent: running it twice leaves the same data. Refuses to run with DEBUG=False unless
+given --force, so that demo logins never appear in production by accident."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from django.conf import settings
+from django.core.management.base import BaseCommand, CommandError
+from django.db import transaction
+from django.utils import timezone
+
+from cases import access, timeline
+from cases.models import Case, CaseExploitation, CaseGroup, Consent, DistressCall, Person
+from cases.services import case_create, case_note_add
+from cases.vocab import (
+    CallChannel,
+    CallerRelation,
+    CaseStatus,
+    ConsentMethod,
+    ConsentPurpose,
+    ExploitationType,
+    Industry,
+    MeansOfControl,
+    RecruiterRelation,
+    Sex,
+    TraffickingStatus,
+    Urgency,
+)
+from partners.models import Organization, OrganizationKind, User
+from partners.roles import Role
+
+DEMO_PASSWORD = "homeward-demo"
+
+ORGANIZATIONS = [
+    # code, name, kind, country, city, languages
+    ("PPCARE", "Mekong Lifeline Cambodia", OrganizationKind.NGO, "KH", "Phnom Penh", "km, en"),
+    ("VTHOPE", "Lao Family Return Network", OrganizationKind.NGO, "LA", "Vientiane", "lo, en"),
+    (
+        "RCOBKK",
+        "Regional Coordination Office on Trafficking",
+        OrganizationKind.UN_AGENCY,
+        "TH",
+        "Bangkok",
+        "en, th",
+    ),
+    (
+        "IOMKL",
+        "International Migration Office, Kuala Lumpur",
+        OrganizationKind.INTERNATIONAL,
+        "MY",
+        "Kuala Lumpur",
+        "en, ms",
+    ),
+    (
+        "KHEMBKL",
+        "Royal Embassy of Cambodia, Kuala Lumpur",
+        OrganizationKind.EMBASSY,
+        "MY",
+        "Kuala Lumpur",
+        "km, en",
+    ),
+    (
+        "LAEMBKL",
+        "Embassy of the Lao PDR, Kuala Lumpur",
+        OrganizationKind.EMBASSY,
+        "MY",
+        "Kuala Lumpur",
+        "lo, en",
+    ),
+    (
+        "SAFEPG",
+        "Safe Harbour Shelter, Penang",
+        OrganizationKind.SHELTER,
+        "MY",
+        "George Town",
+        "en, ms",
+    ),
+]
+
+USERS = [
+    # username, first, last, org code, role, language
+    ("caseworker", "Sokha", "Chan", "PPCARE", Role.CASEWORKER, "en"),
+    ("coordinator", "Dara", "Keo", "PPCARE", Role.COORDINATOR, "en"),
+    ("orgadmin", "Bopha", "Sok", "PPCARE", Role.ORG_ADMIN, "en"),
+    ("caseworker2", "Khamla", "Phommachanh", "VTHOPE", Role.CASEWORKER, "en"),
+    ("coordinator2", "Noy", "Sisavath", "VTHOPE", Role.COORDINATOR, "en"),
+    ("liaison", "Vannak", "Meas", "KHEMBKL", Role.LIAISON, "en"),
+    ("liaison2", "Somphone", "Vongsa", "LAEMBKL", Role.LIAISON, "en"),
+    ("rco", "Anong", "Srisuk", "RCOBKK", Role.COORDINATOR, "en"),
+    ("iom", "Aisha", "Rahman", "IOMKL", Role.CASEWORKER, "en"),
+    ("shelter", "Mei Ling", "Tan", "SAFEPG", Role.CASEWORKER, "en"),
+]
+
+FISHING = [ExploitationType.FORCED_LABOUR]
+SCAM = [ExploitationType.FORCED_CRIMINALITY, ExploitationType.FORCED_LABOUR]
+
+# owner, (native given, native family), (latin given, latin family), sex, age, nationality,
+# industry, exploitation, control, country of exploitation, urgency, status, group key
+CASES = [
+    (
+        "PPCARE",
+        ("សុខា", "ពៅ"),
+        ("Sokha", "Pov"),
+        Sex.MALE,
+        34,
+        "KH",
+        Industry.FISHING,
+        FISHING,
+        [MeansOfControl.DEBT_BONDAGE, MeansOfControl.WITHHELD_DOCUMENTS],
+        "MY",
+        Urgency.IMMEDIATE,
+        CaseStatus.ACTIVE,
+        "vessel",
+    ),
+    (
+        "PPCARE",
+        ("វណ្ណៈ", "ហេង"),
+        ("Vannak", "Heng"),
+        Sex.MALE,
+        27,
+        "KH",
+        Industry.FISHING,
+        FISHING,
+        [MeansOfControl.DEBT_BONDAGE, MeansOfControl.PHYSICAL_VIOLENCE],
+        "MY",
+        Urgency.IMMEDIATE,
+        CaseStatus.ACTIVE,
+        "vessel",
+    ),
+    (
+        "PPCARE",
+        ("ពិសិដ្ឋ", "ឈឹម"),
+        ("Piseth", "Chhim"),
+        Sex.MALE,
+        17,
+        "KH",
+        Industry.FISHING,
+        [ExploitationType.FORCED_LABOUR, ExploitationType.CHILD_LABOUR],
+        [MeansOfControl.RESTRICTED_MOVEMENT, MeansOfControl.EXCESSIVE_HOURS],
+        "MY",
+        Urgency.IMMEDIATE,
+        CaseStatus.OPEN,
+        "vessel",
+    ),
+    (
+        "PPCARE",
+        ("សុភាព", "លី"),
+        ("Sopheap", "Ly"),
+        Sex.FEMALE,
+        29,
+        "KH",
+        Industry.DOMESTIC_WORK,
+        [ExploitationType.SERVITUDE],
+        [MeansOfControl.WITHHELD_WAGES, MeansOfControl.WITHHELD_DOCUMENTS],
+        "MY",
+        Urgency.URGENT,
+        CaseStatus.IN_REPATRIATION,
+        None,
+    ),
+    (
+        "PPCARE",
+        ("រតនា", "សួន"),
+        ("Rathana", "Suon"),
+        Sex.MALE,
+        22,
+        "KH",
+        Industry.ONLINE_SCAM,
+        SCAM,
+        [MeansOfControl.THREATS, MeansOfControl.DEBT_BONDAGE, MeansOfControl.FALSE_PROMISES],
+        "MM",
+        Urgency.URGENT,
+        CaseStatus.ACTIVE,
+        None,
+    ),
+    (
+        "PPCARE",
+        ("ចាន់ថា", "នួន"),
+        ("Chantha", "Nuon"),
+        Sex.FEMALE,
+        24,
+        "KH",
+        Industry.ONLINE_SCAM,
+        SCAM,
+        [MeansOfControl.THREATS, MeansOfControl.RESTRICTED_MOVEMENT],
+        "MM",
+        Urgency.URGENT,
+        CaseStatus.OPEN,
+        None,
+    ),
+    (
+        "PPCARE",
+        ("បញ្ញា", "សេង"),
+        ("Panha", "Seng"),
+        Sex.MALE,
+        12,
+        "KH",
+        Industry.BEGGING,
+        [ExploitationType.FORCED_BEGGING, ExploitationType.CHILD_LABOUR],
+        [MeansOfControl.THREATS],
+        "TH",
+        Urgency.URGENT,
+        CaseStatus.ACTIVE,
+        None,
+    ),
+    (
+        "PPCARE",
+        ("សំណាង", "ម៉ៅ"),
+        ("Samnang", "Mao"),
+        Sex.MALE,
+        41,
+        "KH",
+        Industry.CONSTRUCTION,
+        FISHING,
+        [MeansOfControl.WITHHELD_WAGES, MeansOfControl.THREATS_LAW_ENFORCEMENT],
+        "TH",
+        Urgency.ROUTINE,
+        CaseStatus.IN_REINTEGRATION,
+        None,
+    ),
+    (
+        "PPCARE",
+        ("ដារ៉ា", "ទេព"),
+        ("Dara", "Tep"),
+        Sex.MALE,
+        38,
+        "KH",
+        Industry.AGRICULTURE,
+        FISHING,
+        [MeansOfControl.DEBT_BONDAGE],
+        "TH",
+        Urgency.ROUTINE,
+        CaseStatus.CLOSED,
+        None,
+    ),
+    (
+        "VTHOPE",
+        ("ສົມພອນ", "ແກ້ວມະນີ"),
+        ("Somphone", "Keomany"),
+        Sex.MALE,
+        31,
+        "LA",
+        Industry.FISHING,
+        FISHING,
+        [MeansOfControl.DEBT_BONDAGE],
+        "MY",
+        Urgency.URGENT,
+        CaseStatus.ACTIVE,
+        None,
+    ),
+    (
+        "VTHOPE",
+        ("ນາລີ", "ພົມມະວົງ"),
+        ("Nalee", "Phommavong"),
+        Sex.FEMALE,
+        19,
+        "LA",
+        Industry.MANUFACTURING,
+        FISHING,
+        [MeansOfControl.WITHHELD_DOCUMENTS],
+        "TH",
+        Urgency.ROUTINE,
+        CaseStatus.OPEN,
+        None,
+    ),
+    (
+        "VTHOPE",
+        ("ບຸນມີ", "ສີສະຫວັດ"),
+        ("Bounmy", "Sisavath"),
+        Sex.MALE,
+        25,
+        "LA",
+        Industry.ONLINE_SCAM,
+        SCAM,
+        [MeansOfControl.THREATS],
+        "MM",
+        Urgency.IMMEDIATE,
+        CaseStatus.OPEN,
+        None,
+    ),
+]
+
+
+class Command(BaseCommand):
+    help = "Create the demo organisations, users and cases (idempotent)."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--force", action="store_true", help="Run even with DEBUG=False.")
+
+    def handle(self, *args, force: bool = False, **options):
+        if not settings.DEBUG and not force:
+            raise CommandError(
+                "seed_demo refuses to run with DEBUG=False: it creates users with a known "
+                "password. Use --force if this really is a demo or test installation."
+            )
+        with transaction.atomic():
+            orgs = self._organizations()
+            users = self._users(orgs)
+            created = self._cases(orgs, users)
+        self.stdout.write(
+            self.style.SUCCESS(
+                f"Demo ready: {len(orgs)} organisations, {len(users)} users, "
+                f"{created} new cases. Password for every demo user: {DEMO_PASSWORD}"
+            )
+        )
+
+    def _organizations(self) -> dict[str, Organization]:
+        orgs = {}
+        for code, name, kind, country, city, languages in ORGANIZATIONS:
+            org, _ = Organization.objects.get_or_create(
+                code=code.lower(),
+                defaults={
+                    "name": name,
+                    "kind": kind,
+                    "country": country,
+                    "city": city,
+                    "languages": languages,
+                },
+            )
+            orgs[code] = org
+        return orgs
+
+    def _users(self, orgs: dict[str, Organization]) -> dict[str, User]:
+        users = {}
+        for username, first, last, org_code, role, lang in USERS:
+            user = User.objects.filter(username=username).first()
+            if user is None:
+                user = User(
+                    username=username,
+                    first_name=first,
+                    last_name=last,
+                    email=f"{username}@demo.homeward.invalid",
+                    organization=orgs[org_code],
+                    role=role,
+                    preferred_language=lang,
+                )
+                user.set_password(DEMO_PASSWORD)
+                user.save()
+            users[username] = user
+        if not User.objects.filter(username="admin").exists():
+            User.objects.create_superuser("admin", "admin@demo.homeward.invalid", DEMO_PASSWORD)
+        return users
+
+    def _cases(self, orgs: dict[str, Organization], users: dict[str, User]) -> int:
+        created = 0
+        now = timezone.now()
+        groups: dict[str, CaseGroup] = {}
+        for i, (
+            owner_code,
+            native,
+            latin,
+            sex,
+            age,
+            nat,
+            industry,
+            exploitation,
+            control,
+            exploited_in,
+            urgency,
+            status,
+            group_key,
+        ) in enumerate(CASES):
+            owner = orgs[owner_code]
+            if Case.objects.filter(
+                owner_organization=owner,
+                person__given_name_latin=latin[0],
+                person__family_name_latin=latin[1],
+            ).exists():
+                continue
+            worker = users["caseworker" if owner_code == "PPCARE" else "caseworker2"]
+            group = None
+            if group_key:
+                group = groups.get(group_key) or CaseGroup.objects.create(
+                    owner_organization=owner, label="Vessel reported off Kuala Terengganu"
+                )
+                groups[group_key] = group
+            person = Person(
+                given_name=native[0],
+                family_name=native[1],
+                given_name_latin=latin[0],
+                family_name_latin=latin[1],
+                sex=sex,
+                estimated_age=age,
+                nationality=nat,
+                languages="Khmer" if nat == "KH" else "Lao",
+            )
+            case = case_create(
+                organization=owner,
+                by=worker,
+                person=person,
+                group=group,
+                urgency=urgency,
+                status=status,
+                industry=industry,
+                means_of_control=list(control),
+                trafficking_status=TraffickingStatus.ACTUAL
+                if status != CaseStatus.OPEN
+                else TraffickingStatus.POSSIBLE,
+                recruiter_relation=RecruiterRelation.BROKER,
+                country_of_origin=nat,
+                country_of_exploitation=exploited_in,
+                current_country=exploited_in,
+                assigned_to=worker,
+                created_at=now - timedelta(days=40 - i * 3),
+            )
+            CaseExploitation.objects.bulk_create(
+                [CaseExploitation(case=case, type=t) for t in exploitation]
+            )
+            call = DistressCall.objects.create(
+                organization=owner,
+                logged_by=worker,
+                received_at=case.created_at,
+                channel=CallChannel.PHONE if i % 2 else CallChannel.WHATSAPP,
+                caller_relation=CallerRelation.FAMILY,
+                summary="Family reports he cannot leave the workplace and has not been paid.",
+                urgency=urgency,
+                group=group,
+                reported_country=exploited_in,
+            )
+            call.cases.add(case)
+            timeline.record(
+                case=case,
+                kind="call_logged",
+                actor=worker,
+                data={"channel": call.get_channel_display()},
+            )
+            for purpose in (
+                ConsentPurpose.SHARE_WITH_PARTNERS,
+                ConsentPurpose.REPATRIATION,
+                ConsentPurpose.EMBASSY_CONTACT,
+            ):
+                Consent.objects.create(
+                    case=case,
+                    purpose=purpose,
+                    granted=True,
+                    method=ConsentMethod.VERBAL,
+                    recorded_by=worker,
+                )
+            case_note_add(
+                case=case,
+                body="First contact made with the family; they asked "
+                "that calls go through the NGO office.",
+                by=worker,
+            )
+            created += 1
+            # Until referrals exist, the embassy holds a repatriation grant on the
+            # domestic-work case, as an accepted referral will give it.
+            if latin == ("Sopheap", "Ly"):
+                embassy = orgs["KHEMBKL"]
+                new = access.grant(
+                    case, embassy, [access.VIEW, access.VIEW_IDENTITY, access.UPDATE_REPATRIATION]
+                )
+                timeline.record(
+                    case=case,
+                    kind="access_granted",
+                    actor=worker,
+                    data={"organization": embassy.name, "perms": ", ".join(sorted(new))},
+                )
+        return created

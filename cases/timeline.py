@@ -1,0 +1,101 @@
+"""The case timeline: one list of everything that happened to a case.
+
+Any app adds an entry with ``record(case=..., kind=..., data=...)`` and registers how its
+kinds read with ``register(kind, sentence)`` in its AppConfig.ready(). The case page renders
+entries without knowing which app wrote them, so later features add entries without touching
+the page.
+
+Sentences are translatable format strings over ``data`` (``%(service)s``). ``data`` must never
+carry a person's identity: the timeline is shown to everyone who may see the case.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from django.utils.translation import gettext_lazy as _
+
+from .models import Case, TimelineEntry
+
+_SENTENCES: dict[str, Any] = {}
+
+
+def register(kind: str, sentence: Any) -> None:
+    _SENTENCES[kind] = sentence
+
+
+def register_core_kinds() -> None:
+    register("case_created", _("Case opened"))
+    register("call_logged", _("Distress call logged (%(channel)s)"))
+    register("status_changed", _("Status changed from %(old)s to %(new)s"))
+    register("assigned", _("Assigned to %(assignee)s"))
+    register("case_updated", _("Case details updated"))
+    register("note_added", _("Note added"))
+    register("consent_recorded", _("Consent recorded: %(purpose)s (%(answer)s)"))
+    register("consent_withdrawn", _("Consent withdrawn: %(purpose)s"))
+    register("access_granted", _("%(organization)s was given access (%(perms)s)"))
+    register("access_revoked", _("Access of %(organization)s was removed (%(perms)s)"))
+
+
+def record(
+    *,
+    case: Case,
+    kind: str,
+    actor=None,
+    organization=None,
+    data: dict | None = None,
+    at: datetime | None = None,
+) -> TimelineEntry:
+    if kind not in _SENTENCES:
+        raise ValueError(f"Unregistered timeline kind {kind!r}: register it in AppConfig.ready()")
+    entry = TimelineEntry(
+        case=case,
+        kind=kind,
+        actor=actor,
+        organization=organization or getattr(actor, "organization", None),
+        data=data or {},
+    )
+    if at is not None:
+        entry.at = at
+    entry.save()
+    return entry
+
+
+@dataclass(frozen=True)
+class TimelineItem:
+    at: datetime
+    kind: str
+    text: str
+    actor: str
+    organization: str
+
+
+def _sentence(entry: TimelineEntry) -> str:
+    sentence = _SENTENCES.get(entry.kind)
+    if sentence is None:
+        return entry.kind
+    try:
+        return str(sentence) % entry.data
+    except (KeyError, TypeError, ValueError):
+        return str(sentence).split("%(")[0].strip()
+
+
+def entries_for(case: Case, limit: int = 50) -> list[TimelineItem]:
+    """The latest ``limit`` entries, newest first, in one query."""
+    rows = (
+        TimelineEntry.objects.filter(case=case)
+        .select_related("actor", "organization")
+        .order_by("-at", "-id")[:limit]
+    )
+    return [
+        TimelineItem(
+            at=e.at,
+            kind=e.kind,
+            text=_sentence(e),
+            actor=(e.actor.get_full_name() or e.actor.username) if e.actor else "",
+            organization=e.organization.name if e.organization else "",
+        )
+        for e in rows
+    ]

@@ -1,0 +1,109 @@
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterable
+from datetime import timedelta
+from functools import partial
+from typing import Any
+
+from django.conf import settings
+from django.core.mail import send_mail
+from django.db import transaction
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+
+from .models import Notification
+
+logger = logging.getLogger(__name__)
+
+SWEEP_AFTER = timedelta(minutes=2)
+
+
+def _publish(notification_id: int) -> None:
+    """Hand one row to Celery. If the broker is down this logs and returns: the row stays
+    unsent and the sweep publishes it later."""
+    from .tasks import send_notification_email
+
+    try:
+        send_notification_email.delay(notification_id)
+    except Exception:  # the broker's many failure types; the row is the truth
+        logger.warning("Could not publish notification %s; the sweep will retry", notification_id)
+
+
+@transaction.atomic
+def notify(
+    *,
+    recipients: Iterable,
+    kind: str,
+    message: Any,
+    params: dict | None = None,
+    link: str = "",
+    email: bool = True,
+) -> list[Notification]:
+    """Write one notification per recipient, in the caller's transaction, with ``message``
+    (a lazy translatable format string) rendered in each recipient's language. Emails are
+    queued once the transaction commits.
+
+    ``params`` must not identify a person: references, services and organisations only."""
+    rows = []
+    for user in {u.pk: u for u in recipients if u.is_active}.values():
+        with translation.override(user.preferred_language or settings.LANGUAGE_CODE):
+            text = str(message) % (params or {})
+        rows.append(
+            Notification(
+                recipient=user,
+                kind=kind,
+                message=text[:300],
+                link=link,
+                email_wanted=email and bool(user.email),
+            )
+        )
+    created = Notification.objects.bulk_create(rows)
+    for row in created:
+        if row.email_wanted:
+            transaction.on_commit(partial(_publish, row.pk), robust=True)
+    return created
+
+
+def notification_email_send(*, notification_id: int) -> bool:
+    """Send the email of one notification, once. Returns True if this call sent it.
+
+    The row lock makes a second concurrent run wait and then find the row already sent."""
+    with transaction.atomic():
+        row = (
+            Notification.objects.select_for_update()
+            .select_related("recipient")
+            .filter(pk=notification_id, email_wanted=True, emailed_at__isnull=True)
+            .first()
+        )
+        if row is None:
+            return False
+        user = row.recipient
+        with translation.override(user.preferred_language or settings.LANGUAGE_CODE):
+            subject = _("Homeward: %(message)s") % {"message": row.message}
+            body = _(
+                "%(message)s\n\nOpen Homeward to see it: %(url)s\n\n"
+                "For the safety of the people we serve, no personal details are sent by email."
+            ) % {"message": row.message, "url": str(settings.SITE_URL).rstrip("/") + row.link}
+        send_mail(subject[:150], body, None, [user.email])
+        row.emailed_at = timezone.now()
+        row.email_attempts += 1
+        row.save(update_fields=["emailed_at", "email_attempts"])
+    return True
+
+
+def notifications_sweep(*, older_than: timedelta = SWEEP_AFTER) -> int:
+    """Re-publish rows whose email is still unsent (the broker was down, a worker died)."""
+    cutoff = timezone.now() - older_than
+    ids = list(
+        Notification.objects.filter(
+            email_wanted=True, emailed_at__isnull=True, created_at__lt=cutoff
+        ).values_list("pk", flat=True)[:1000]
+    )
+    for pk in ids:
+        _publish(pk)
+    return len(ids)
+
+
+def unread_count(user) -> int:
+    return Notification.objects.filter(recipient=user, read_at__isnull=True).count()

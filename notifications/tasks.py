@@ -1,0 +1,21 @@
+from smtplib import SMTPException
+
+from celery import shared_task
+
+from . import services
+
+
+@shared_task(
+    autoretry_for=(SMTPException, OSError),
+    retry_backoff=True,
+    retry_backoff_max=600,
+    max_retries=10,
+    acks_late=True,
+)
+def send_notification_email(notification_id: int) -> bool:
+    return services.notification_email_send(notification_id=notification_id)
+
+
+@shared_task
+def sweep_unsent() -> int:
+    return services.notifications_sweep()

@@ -1,0 +1,59 @@
+import os
+
+import pytest
+
+from tests.factories import OrganizationFactory, UserFactory, make_case
+
+# Browser tests drive a live server from the test thread (pytest-playwright uses asyncio).
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+CHROMIUM = "/usr/bin/chromium"
+
+
+@pytest.fixture(scope="session")
+def browser_type_launch_args(browser_type_launch_args):
+    """Debian's Chromium: Playwright cannot download its own browser here."""
+    return {
+        **browser_type_launch_args,
+        "executable_path": CHROMIUM,
+        "args": [
+            "--no-sandbox",
+            "--disable-gpu",
+            "--disable-background-networking",
+            "--disable-component-update",
+            "--disable-sync",
+            "--no-first-run",
+        ],
+    }
+
+
+@pytest.fixture
+def org(db):
+    return OrganizationFactory(name="Mekong Lifeline Cambodia", code="mlc", country="KH")
+
+
+@pytest.fixture
+def other_org(db):
+    return OrganizationFactory(name="Lao Family Return Network", code="lfrn", country="LA")
+
+
+@pytest.fixture
+def caseworker(org):
+    return UserFactory(username="cw", organization=org)
+
+
+@pytest.fixture
+def other_caseworker(other_org):
+    return UserFactory(username="cw-other", organization=other_org)
+
+
+@pytest.fixture
+def case_in(org, caseworker):
+    """A case the caseworker's organisation owns."""
+    return make_case(org, by=caseworker)
+
+
+@pytest.fixture
+def case_out(other_org, other_caseworker):
+    """A case of another organisation, which the caseworker may not see."""
+    return make_case(other_org, by=other_caseworker)
