@@ -7,6 +7,9 @@ class CasesConfig(AppConfig):
     verbose_name = _("Cases")
 
     def ready(self) -> None:
+        from config import navigation
+
         from . import timeline
 
         timeline.register_core_kinds()
+        navigation.register("cases", _("Cases"), "cases:list", order=10)

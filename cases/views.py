@@ -6,7 +6,7 @@ from django.shortcuts import render
 from audit.models import AuditAction
 from audit.services import audit_record
 
-from . import access, selectors, timeline
+from . import access, panels, selectors, timeline
 from .redaction import person_for
 
 PAGE_SIZE = 50
@@ -50,5 +50,6 @@ def case_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "person": person_for(case, can_view_identity=can_view_identity),
         "can_view_identity": can_view_identity,
         "timeline": timeline.entries_for(case),
+        "panels": panels.panels_for(request, case, perms),
     }
     return render(request, "cases/case_detail.html", context)

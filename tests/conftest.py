@@ -57,3 +57,6 @@ def case_in(org, caseworker):
 def case_out(other_org, other_caseworker):
     """A case of another organisation, which the caseworker may not see."""
     return make_case(other_org, by=other_caseworker)
+
+
+from tests.celery_worker import celery_worker  # noqa: E402,F401  (fixture)

@@ -1,11 +1,14 @@
-"""The test suite: real PostgreSQL and Redis on this machine unless told otherwise."""
+"""The test suite: real PostgreSQL and Redis on this machine unless told otherwise.
+
+A Celery worker started by the suite (tests/celery_worker.py) loads these settings too, with
+DATABASE_URL pointing at the test database and EMAIL_BACKEND at a folder the test reads."""
 
 import os
 
 import dj_database_url
 
 from .base import *  # noqa: F403
-from .base import BASE_DIR
+from .base import BASE_DIR, env_bool
 
 DATABASES = {
     "default": dj_database_url.parse(
@@ -14,10 +17,19 @@ DATABASES = {
 }
 REDIS_URL = os.environ.get("REDIS_URL", "redis://127.0.0.1:6379/15")
 CELERY_BROKER_URL = REDIS_URL
-# Tests that need a real worker start one (tests/conftest.py); everything else runs tasks
-# in-process so that each test sees their effect.
-CELERY_TASK_ALWAYS_EAGER = True
-MAILERS = {"default": {"BACKEND": "django.core.mail.backends.locmem.EmailBackend"}}
+# Tests run tasks in-process so that each test sees their effect; the task integration tests
+# switch to a real worker process (tests/celery_worker.py).
+CELERY_TASK_ALWAYS_EAGER = env_bool("CELERY_TASK_ALWAYS_EAGER", True)
+CELERY_TASK_DEFAULT_QUEUE = os.environ.get("CELERY_TASK_DEFAULT_QUEUE", "celery")
+if os.environ.get("EMAIL_BACKEND", "").endswith("filebased.EmailBackend"):
+    MAILERS = {
+        "default": {
+            "BACKEND": os.environ["EMAIL_BACKEND"],
+            "OPTIONS": {"file_path": os.environ["EMAIL_FILE_PATH"]},
+        }
+    }
+else:
+    MAILERS = {"default": {"BACKEND": "django.core.mail.backends.locmem.EmailBackend"}}
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 PRIVATE_FILES_ROOT = BASE_DIR / "var" / "test-private"
 SECRET_KEY = "test-only-key-not-secret-0123456789-abcdefghijklmnopqrstuvwxyz"

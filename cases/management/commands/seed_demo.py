@@ -6,11 +6,14 @@ given --force, so that demo logins never appear in production by accident."""
 from __future__ import annotations
 
 from datetime import timedelta
+from importlib import import_module
 
+from django.apps import apps
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 from django.utils import timezone
+from django.utils.module_loading import module_has_submodule
 
 from cases import access, timeline
 from cases.models import Case, CaseExploitation, CaseGroup, Consent, DistressCall, Person
@@ -299,12 +302,20 @@ class Command(BaseCommand):
             orgs = self._organizations()
             users = self._users(orgs)
             created = self._cases(orgs, users)
+            self._app_demos(orgs, users)
         self.stdout.write(
             self.style.SUCCESS(
                 f"Demo ready: {len(orgs)} organisations, {len(users)} users, "
                 f"{created} new cases. Password for every demo user: {DEMO_PASSWORD}"
             )
         )
+
+    def _app_demos(self, orgs: dict[str, Organization], users: dict[str, User]) -> None:
+        """Each app may add its part of the story in ``<app>/demo.py``: a function
+        ``seed(orgs, users)`` that must be idempotent. Called in INSTALLED_APPS order."""
+        for config in apps.get_app_configs():
+            if config.name != "cases" and module_has_submodule(config.module, "demo"):
+                import_module(f"{config.name}.demo").seed(orgs=orgs, users=users)
 
     def _organizations(self) -> dict[str, Organization]:
         orgs = {}
