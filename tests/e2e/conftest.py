@@ -1,0 +1,23 @@
+import pytest
+from django.core.management import call_command
+from playwright.sync_api import Page
+
+DEMO_PASSWORD = "homeward-demo"
+
+
+@pytest.fixture
+def demo(settings):
+    """The demo scenario (seed_demo), in a transactional database the live server sees."""
+    settings.DEBUG = True
+    call_command("seed_demo")
+
+
+def login(page: Page, base_url: str, username: str, password: str = DEMO_PASSWORD) -> None:
+    page.goto(base_url + "/accounts/login/")
+    page.get_by_label("Username").fill(username)
+    page.get_by_label("Password").fill(password)
+    page.get_by_role("button", name="Log in").click()
+
+
+def logout(page: Page) -> None:
+    page.get_by_role("button", name="Log out").click()
