@@ -6,7 +6,7 @@ PY := $(VENV)/bin/python
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test check lint system services venv bench messages clean
+.PHONY: run test check lint system services venv bench messages makemessages clean
 
 $(VENV)/.installed: pyproject.toml
 	@if [ ! -x $(PY) ]; then py=$$(scripts/find-python.sh) && "$$py" -m venv $(VENV); fi
@@ -22,7 +22,15 @@ system:
 services:
 	@scripts/services.sh
 
-run: venv
+messages: venv
+	$(PY) manage.py compile_translations
+
+# For developers (needs GNU gettext): refresh locale/*/LC_MESSAGES/django.po from the sources.
+makemessages: venv
+	$(PY) manage.py makemessages --no-obsolete --ignore '.venv/*' --ignore 'bench/*' \
+	  --ignore 'tests/*' -l km -l th -l vi -l lo -l my -l zh_Hans
+
+run: venv messages
 	$(PY) manage.py migrate --noinput
 	$(PY) manage.py seed_demo
 	@scripts/demo-logins.sh
@@ -36,7 +44,7 @@ check: venv
 
 lint: check
 
-test: system venv services check
+test: system venv services messages check
 	DJANGO_ALLOW_ASYNC_UNSAFE=true $(PY) -m pytest $(PYTEST_ARGS)
 
 bench: venv services

@@ -5,8 +5,9 @@ from django.contrib.auth.decorators import login_required
 from django.db import connection
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
+from django.views import i18n as i18n_views
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_GET, require_POST
 
 from cases import access
 
@@ -46,3 +47,20 @@ def healthz(request: HttpRequest) -> JsonResponse:
 def home(request: HttpRequest) -> HttpResponse:
     visible = access.cases_visible_to(request.user, access.VIEW)
     return render(request, "home.html", {"case_count": visible.count()})
+
+
+@require_POST
+def set_language(request: HttpRequest) -> HttpResponse:
+    """Django's set_language, and for a logged-in user also their stored preference (used
+    for their pages on every device, their emails and their PDFs)."""
+    response = i18n_views.set_language(request)
+    lang = request.POST.get("language", "")
+    user = request.user
+    if (
+        user.is_authenticated
+        and lang in dict(settings.LANGUAGES)
+        and getattr(user, "preferred_language", None) != lang
+    ):
+        user.preferred_language = lang  # type: ignore[union-attr]
+        user.save(update_fields=["preferred_language"])
+    return response

@@ -9,4 +9,12 @@
       event.preventDefault();
     }
   });
+  // Selects marked data-autosubmit submit their form on change (the button stays for
+  // people without JavaScript).
+  document.addEventListener("change", function (event) {
+    var el = event.target;
+    if (el.matches && el.matches("select[data-autosubmit]") && el.form) {
+      el.form.submit();
+    }
+  });
 })();
