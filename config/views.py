@@ -61,6 +61,6 @@ def set_language(request: HttpRequest) -> HttpResponse:
         and lang in dict(settings.LANGUAGES)
         and getattr(user, "preferred_language", None) != lang
     ):
-        user.preferred_language = lang  # type: ignore[union-attr]
+        user.preferred_language = lang
         user.save(update_fields=["preferred_language"])
     return response
