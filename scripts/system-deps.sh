@@ -1,10 +1,12 @@
 #!/usr/bin/env bash
 # Installs the Debian packages the test suite needs when they are missing:
 # Chromium for browser tests, Pango and Noto fonts for WeasyPrint (every Mekong script),
-# gettext for translations, poppler for reading PDFs back, PostgreSQL and Redis servers.
+# gettext for translations, poppler for reading PDFs back, PostgreSQL and Redis servers,
+# ICU headers to build PyICU (Zawgyi conversion).
 set -euo pipefail
 packages=(chromium fonts-noto-core fonts-noto-cjk gettext libpango-1.0-0 libpangoft2-1.0-0
-          libharfbuzz-subset0 poppler-utils postgresql redis-server docker-compose)
+          libharfbuzz-subset0 poppler-utils postgresql redis-server docker-compose
+          libicu-dev pkg-config g++)
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
