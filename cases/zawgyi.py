@@ -56,15 +56,15 @@ class ZawgyiCheckMixin(forms.Form):
         required=False,
     )
 
-    def clean(self) -> dict[str, Any]:
-        cleaned = super().clean()
+    def clean(self) -> dict[str, Any] | None:
+        cleaned = super().clean() or self.cleaned_data
         if cleaned.get("keep_as_typed"):
             return cleaned
         for name, value in list(cleaned.items()):
             if isinstance(value, str) and is_zawgyi(value):
                 converted = to_unicode(value)
                 # Show the converted text in the field so the user can check and save.
-                data = self.data.copy()
+                data = self.data.copy()  # type: ignore[attr-defined]  # a QueryDict or dict
                 data[self.add_prefix(name)] = converted
                 self.data = data
                 self.add_error(
