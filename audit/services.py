@@ -43,3 +43,32 @@ def audit_record(
         ip_address=client_ip(request),
         detail=detail or {},
     )
+
+
+def audit_record_many(
+    *,
+    action: str,
+    actor,
+    targets,
+    request: HttpRequest | None = None,
+    detail: dict | None = None,
+) -> int:
+    """One event per target, in one INSERT (a list page or API page of cases)."""
+    org = getattr(actor, "organization", None)
+    ip = client_ip(request)
+    events = [
+        AccessEvent(
+            actor=actor,
+            organization_id=getattr(org, "pk", None),
+            organization_name=getattr(org, "name", ""),
+            action=action,
+            target_type=t._meta.label_lower,
+            target_id=str(t.pk),
+            target_label=str(t)[:100],
+            ip_address=ip,
+            detail=detail or {},
+        )
+        for t in targets
+    ]
+    AccessEvent.objects.bulk_create(events)
+    return len(events)
