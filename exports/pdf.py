@@ -119,6 +119,11 @@ def _visible_text(html: str):
             yield ch
 
 
+def _country(value: Any) -> str:
+    # django-countries gives a Country object (typed as str by the stubs).
+    return str(getattr(value, "name", "") or "—")
+
+
 def _person_name_rows(person, identity: bool) -> list[tuple[str, str]]:
     if not identity:
         return [(_("Pseudonym"), person.display_name)]
@@ -160,13 +165,13 @@ def summary_context(
             case.get_recruiter_relation_display() or "—",
             "recruiterRelationship",
         ),
-        (_("Country of origin"), case.country_of_origin.name or "—", "citizenship"),
+        (_("Country of origin"), _country(case.country_of_origin), "citizenship"),
         (
             _("Country of exploitation"),
-            case.country_of_exploitation.name or "—",
+            _country(case.country_of_exploitation),
             "CountryOfExploitation",
         ),
-        (_("Current country"), case.current_country.name or "—", ""),
+        (_("Current country"), _country(case.current_country), ""),
         (_("Owner organisation"), case.owner_organization.name, ""),
     ]
     if identity and case.current_place:

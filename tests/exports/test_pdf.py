@@ -7,15 +7,14 @@ import sys
 from pathlib import Path
 
 import pytest
+from django.utils import timezone
 
-from cases import access
 from cases.models import Consent
 from cases.services import case_note_add
 from cases.vocab import ConsentMethod, ConsentPurpose, ExploitationType
 from exports import pdf, sections
-from exports.services import export_render
 from exports.models import Export, ExportPurpose
-from django.utils import timezone
+from exports.services import export_render
 from tests.factories import PersonFactory, make_case
 
 from .conftest import NAMES, pdf_text, pdffonts, pdftotext
