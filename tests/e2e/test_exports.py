@@ -24,6 +24,9 @@ def _open_first_case(page: Page, base_url: str) -> str:
 def test_coordinator_exports_and_caseworker_cannot(live_server, demo, page: Page):
     login(page, live_server.url, "coordinator")
     case_url = _open_first_case(page, live_server.url)
+    page.set_viewport_size({"width": 360, "height": 740})
+    expect(page.get_by_role("heading", name="Case summary (PDF)")).to_be_visible()
+    assert page.evaluate("document.documentElement.scrollWidth") <= 360
     page.get_by_label("Court or prosecution").check()
     page.get_by_role("button", name="Export case summary").click()
 

@@ -85,3 +85,12 @@ def pdftotext(path) -> str:
     return subprocess.run(
         ["pdftotext", "-enc", "UTF-8", str(path), "-"], check=True, capture_output=True, text=True
     ).stdout
+
+
+@pytest.fixture(autouse=True)
+def private_root(request, settings, tmp_path):
+    """In-process tests keep their PDFs in a temporary folder. A real worker reads the test
+    settings' PRIVATE_FILES_ROOT itself, so tests using it keep the default."""
+    if "celery_worker" not in request.keywords:
+        settings.PRIVATE_FILES_ROOT = tmp_path / "private"
+    return settings.PRIVATE_FILES_ROOT

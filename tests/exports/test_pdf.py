@@ -1,6 +1,7 @@
 """What the PDF prints: every Mekong script shaped with its Noto font, the page furniture,
 and nothing the exporter may not see."""
 
+import io
 import os
 import subprocess
 import sys
@@ -8,6 +9,7 @@ from pathlib import Path
 
 import pytest
 from django.utils import timezone
+from pypdf import PdfReader
 
 from cases.models import Consent
 from cases.services import case_note_add
@@ -15,7 +17,7 @@ from cases.vocab import ConsentMethod, ConsentPurpose, ExploitationType
 from exports import pdf, sections
 from exports.models import Export, ExportPurpose
 from exports.services import export_render
-from tests.factories import PersonFactory, make_case
+from tests.factories import PersonFactory, UserFactory, make_case
 
 from .conftest import NAMES, pdf_text, pdffonts, pdftotext
 
@@ -92,22 +94,28 @@ def test_every_script_is_printed_and_embedded(polyglot_case, coordinator, tmp_pa
     }
 
 
-def test_page_furniture(case, coordinator, tmp_path):
+def test_page_furniture(case, coordinator, owner, tmp_path):
+    # Notes by someone else, so that the exporter's name on later pages is the watermark's.
+    writer = UserFactory(username="writer", first_name="Srey", organization=owner)
     for i in range(60):  # enough to need several pages
-        case_note_add(case=case, body=f"Follow-up call {i}: " + "word " * 40, by=coordinator)
+        case_note_add(case=case, body=f"Follow-up call {i}: " + "word " * 40, by=writer)
     rendered = _render(case, coordinator)
     assert rendered.pages >= 3
     path = tmp_path / "s.pdf"
     path.write_bytes(rendered.data)
     pages = pdftotext(path).split("\f")
+    watermark = "Dara Chan · Mekong Lifeline Cambodia · "
     text = pdf.normalise("".join(pages))
     assert pdf.normalise("CONFIDENTIAL — contains personal data of a victim of trafficking") in text
     assert "Mekong Lifeline Cambodia" in pages[0]
     assert case.reference in pages[0]
     for number, page in enumerate(pages[: rendered.pages], start=1):
         assert f"page {number} of {rendered.pages}" in page
-        # The watermark: exporter, organisation, on every page.
-        assert "Dara Chan" in page and "Mekong Lifeline Cambodia" in page
+    # The watermark: exporter, organisation and time, on every page (pypdf reads the rotated
+    # line whole; pdftotext splits it).
+    reader = PdfReader(io.BytesIO(rendered.data))
+    for number, page in enumerate(reader.pages, start=1):
+        assert pdf.normalise(watermark) in pdf.normalise(page.extract_text()), number
     # HTCDS terms beside the facts.
     for term in ("isTraffickingVictim", "typeOfExploit", "typeOfLabour", "meansOfControl"):
         assert term.lower() in text.lower()

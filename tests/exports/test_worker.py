@@ -37,3 +37,4 @@ def test_request_ready_download_with_real_worker(celery_worker, client, case, co
     export.refresh_from_db()
     assert (export.file_path, export.finished_at, export.attempts) == before
     assert "False" in celery_worker.log().split("succeeded")[-1].splitlines()[0]
+    export.absolute_path.unlink()  # the worker wrote it under the shared test root
