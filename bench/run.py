@@ -19,8 +19,34 @@ from pathlib import Path
 from bench.db import recreate_database, setup_django
 
 ROOT = Path(__file__).resolve().parent.parent
-# Apps add measurements here after they exist: fn(ctx) -> list[Result] (API list, PDF, ...).
+# Apps add measurements here after they exist: fn(ctx, client, runs) -> list[Result].
 EXTRA_MEASUREMENTS: list[Callable] = []
+
+
+def pdf_summary(ctx, client, runs):
+    """A typical 3-page case summary end to end against WeasyPrint alone on the same HTML
+    (bench/pdf.py); rolled back afterwards."""
+    from django.db import transaction
+
+    from bench import measure, pdf
+
+    with transaction.atomic():
+        case, user = pdf.build_case()
+        result = pdf.run(case=case, exporter=user, runs=max(3, min(runs, 10)))
+        transaction.set_rollback(True)
+    row = measure.Result(
+        f"PDF summary, {result.pages} pages",
+        round(result.end_to_end.median * 1000, 1),
+        round(result.end_to_end.p95 * 1000, 1),
+        None,
+        round(result.weasyprint_only.median * 1000, 1),
+        round(result.weasyprint_only.p95 * 1000, 1),
+    )
+    row.notes.append("floor: WeasyPrint alone on the already-rendered HTML (target ≤ 1.3×)")
+    return [row]
+
+
+EXTRA_MEASUREMENTS.append(pdf_summary)
 
 
 def env_int(name: str, default: int) -> int:

@@ -50,6 +50,7 @@ INSTALLED_APPS = [
     "cases",
     "referrals",
     "repatriation",
+    "exports",
     "notifications",
     "audit",
     "api",
@@ -195,6 +196,11 @@ CELERY_BEAT_SCHEDULE: dict[str, dict] = {
     "notifications-sweep": {
         "task": "notifications.tasks.sweep_unsent",
         "schedule": timedelta(minutes=2),
+    },
+    "exports-expire": {"task": "exports.tasks.expire_exports", "schedule": timedelta(hours=1)},
+    "exports-fail-stuck": {
+        "task": "exports.tasks.fail_stuck_exports",
+        "schedule": timedelta(minutes=5),
     },
 }
 

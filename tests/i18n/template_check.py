@@ -3,8 +3,9 @@
 Comments and {% blocktranslate %} blocks are removed and every other {% %} and {{ }} is
 replaced by a letter-free placeholder; the rest is parsed as HTML. Every text node and every
 user-facing attribute (title, alt, placeholder, aria-label, aria-description, data-confirm,
-the value of buttons) that contains a letter is reported. Text in <script>/<style> and
-technical attributes (class, id, href, ...) are not language."""
+the value of buttons) that contains a letter is reported. Text in <script>/<style>, in
+elements marked translate="no", and technical attributes (class, id, href, ...) are not
+language."""
 
 from __future__ import annotations
 
@@ -34,11 +35,15 @@ class _TextCollector(HTMLParser):
         super().__init__(convert_charrefs=True)
         self.found: list[tuple[int, str]] = []
         self._skip = 0
+        self._skip_tags: list[str] = []
 
     def handle_starttag(self, tag, attrs):
-        if tag in ("script", "style"):
-            self._skip += 1
         attrs_d = dict(attrs)
+        # <script>, <style> and elements marked translate="no" (HTML's own marker for
+        # codes and standard terms, e.g. HTCDS field names) are not language.
+        if tag in ("script", "style") or attrs_d.get("translate") == "no":
+            self._skip += 1
+            self._skip_tags.append(tag)
         for name, value in attrs:
             if not value:
                 continue
@@ -49,7 +54,8 @@ class _TextCollector(HTMLParser):
                 self.found.append((self.getpos()[0], value))
 
     def handle_endtag(self, tag):
-        if tag in ("script", "style") and self._skip:
+        if self._skip_tags and tag == self._skip_tags[-1]:
+            self._skip_tags.pop()
             self._skip -= 1
 
     def handle_data(self, data):

@@ -17,6 +17,7 @@ def test_the_check_catches_plain_text_and_attributes(tmp_path):
         '<input placeholder="Search here"><img alt="{% translate \'ok\' %}">'
         "{% blocktranslate %}Also fine {{ x }}{% endblocktranslate %}"
         "<script>var notText = 1;</script><span>{{ value }} · 42</span>"
+        '<span translate="no">gender</span><b>Late</b>'
     )
     found = [f.text for f in check_template(bad, tmp_path)]
-    assert found == ["Cases", "Search here"]
+    assert found == ["Cases", "Search here", "Late"]

@@ -1,0 +1,21 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class ExportsConfig(AppConfig):
+    name = "exports"
+    verbose_name = _("Exports")
+
+    def ready(self) -> None:
+        import logging
+
+        # WeasyPrint logs every rendering step at INFO; keep worker logs readable.
+        logging.getLogger("weasyprint.progress").setLevel(logging.WARNING)
+
+        from cases import panels, timeline
+
+        from .views import case_panel
+
+        timeline.register("export_requested", _("Case summary requested (%(purpose)s)"))
+        timeline.register("export_downloaded", _("Case summary downloaded (%(purpose)s)"))
+        panels.register("exports", "exports/partials/case_panel.html", case_panel, order=80)
