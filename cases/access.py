@@ -20,10 +20,10 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from django.contrib.auth.models import AnonymousUser
+from django.contrib.auth.models import AnonymousUser, Permission
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
-from django.db.models import Exists, OuterRef, QuerySet, Value
+from django.db.models import Exists, OuterRef, QuerySet, Subquery, Value
 from django.http import Http404
 from guardian.shortcuts import assign_perm, remove_perm
 
@@ -77,13 +77,25 @@ def _check_perm(perm: str) -> None:
         raise ValueError(f"Unknown case permission: {perm!r}")
 
 
+def _perm_id(perm: str) -> Subquery:
+    """The permission's id as an uncorrelated scalar subquery: PostgreSQL evaluates it once
+    (an InitPlan), so the grant lookup below is a plain index probe on
+    (group_id, permission_id, content_object_id) with no join per case."""
+    return Subquery(
+        Permission.objects.filter(codename=perm, content_type__app_label="cases").values("id")[:1]
+    )
+
+
+def _group_id(organization_id: int) -> Subquery:
+    return Subquery(Organization.objects.filter(pk=organization_id).values("group_id")[:1])
+
+
 def _held(organization_id: int, perm: str) -> QuerySet[CaseGroupObjectPermission]:
     """Grants of ``perm`` held by the organisation, correlated to the outer case."""
     return CaseGroupObjectPermission.objects.filter(
         content_object=OuterRef("pk"),
-        group__organization__id=organization_id,
-        permission__codename=perm,
-        permission__content_type__app_label="cases",
+        group_id=_group_id(organization_id),
+        permission_id=_perm_id(perm),
     )
 
 
