@@ -33,6 +33,7 @@ def register_core_kinds() -> None:
     register("assigned", _("Assigned to %(assignee)s"))
     register("case_updated", _("Case details updated"))
     register("note_added", _("Note added"))
+    register("note_edited", _("Note corrected"))
     register("consent_recorded", _("Consent recorded: %(purpose)s (%(answer)s)"))
     register("consent_withdrawn", _("Consent withdrawn: %(purpose)s"))
     register("access_granted", _("%(organization)s was given access (%(perms)s)"))
