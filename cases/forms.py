@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from datetime import timedelta
-from typing import Any
+from typing import Any, cast
 
 from django import forms
 from django.core import signing
@@ -33,7 +33,7 @@ INVALID_PHONE = _("Enter a valid phone number, e.g. +60 12 345 6789.")
 MAX_AGE = 120
 
 
-def _country_messages(form: forms.Form, *names: str) -> None:
+def _country_messages(form: forms.BaseForm, *names: str) -> None:
     for name in names:
         form.fields[name].error_messages["invalid_choice"] = UNKNOWN_COUNTRY
 
@@ -102,10 +102,10 @@ class DistressCallForm(forms.ModelForm):
     def __init__(self, *args, user: User, **kwargs):
         super().__init__(*args, **kwargs)
         self.user = user
-        region = user.organization.country.code if user.organization else None  # type: ignore[union-attr]
+        region = str(user.organization.country) if user.organization else None
         self.fields["caller_phone"] = _phone_field(region, _("Caller phone"))
         self.fields["received_at"].initial = timezone.localtime().strftime("%Y-%m-%dT%H:%M")
-        self.fields["received_at"].input_formats = ["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M"]
+        self.fields["received_at"].input_formats = ["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M"]  # type: ignore[attr-defined]
         for name in ("channel", "caller_relation", "urgency"):
             self.fields[name].choices = [("", "—"), *self.fields[name].choices[1:]]  # type: ignore[attr-defined]
         _country_messages(self, "reported_country")
@@ -164,7 +164,7 @@ class PersonIntakeForm(forms.ModelForm):
         self.fields["phone"] = _phone_field(region, _("Phone"))
         # Sex is asked, never assumed: the empty choice comes first and is not valid.
         self.fields["sex"].choices = [("", "—"), *self.fields["sex"].choices[1:]]  # type: ignore[attr-defined]
-        self.fields["estimated_age"].max_value = MAX_AGE
+        self.fields["estimated_age"].max_value = MAX_AGE  # type: ignore[attr-defined]
         self.fields["estimated_age"].error_messages["max_value"] = _(
             "An age over 120 years is not plausible."
         )
@@ -207,14 +207,17 @@ class BasePersonFormSet(forms.BaseFormSet):
         return form
 
 
-PersonFormSet = formset_factory(
-    PersonIntakeForm,
-    formset=BasePersonFormSet,
-    extra=0,
-    min_num=1,
-    validate_min=True,
-    max_num=30,
-    validate_max=True,
+PersonFormSet = cast(
+    type[BasePersonFormSet],
+    formset_factory(
+        PersonIntakeForm,
+        formset=BasePersonFormSet,
+        extra=0,
+        min_num=1,
+        validate_min=True,
+        max_num=30,
+        validate_max=True,
+    ),
 )
 
 
@@ -284,10 +287,14 @@ class CaseForm(forms.ModelForm):
     def __init__(self, *args, user: User, perms: frozenset[str], **kwargs):
         super().__init__(*args, **kwargs)
         case = self.instance
-        self.fields["status"].choices = CaseStatus.choices
-        self.fields["urgency"].choices = Urgency.choices
-        self.fields["trafficking_status"].choices = TraffickingStatus.choices
-        self.fields["recruiter_relation"].choices = [("", "—"), *RecruiterRelation.choices]
+        choices = {
+            "status": CaseStatus.choices,
+            "urgency": Urgency.choices,
+            "trafficking_status": TraffickingStatus.choices,
+            "recruiter_relation": [("", "—"), *RecruiterRelation.choices],
+        }
+        for name, values in choices.items():
+            self.fields[name].choices = values  # type: ignore[attr-defined]
         if access.VIEW_IDENTITY not in perms:
             del self.fields["current_place"]
         if access.ASSIGN in perms:
@@ -392,7 +399,7 @@ class ConsentForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         self.fields["given_at"].input_formats = ["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M"]
         self.fields["given_at"].initial = timezone.localtime().strftime("%Y-%m-%dT%H:%M")
-        self.fields["method"].choices = [("", "—"), *self.fields["method"].choices[1:]]  # type: ignore[attr-defined]
+        self.fields["method"].choices = [("", "—"), *self.fields["method"].choices[1:]]
 
     def clean_given_at(self):
         value = self.cleaned_data["given_at"]

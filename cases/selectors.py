@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
+from typing import Any
 
 from django.db import connection
-from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Value
+from django.db.models import Count, Exists, IntegerField, OuterRef, Q, QuerySet, Value, When
 from django.db.models.functions import Concat, Greatest
 
 from . import access
@@ -36,11 +37,10 @@ class CaseFilters:
     mine: bool = False
     group: int | None = None
     sort: str = "updated"
-    extra: dict = field(default_factory=dict)
 
 
 def _urgency_rank():
-    from django.db.models import Case as When_, IntegerField, When
+    from django.db.models import Case as When_
 
     return When_(
         When(urgency="immediate", then=Value(0)),
@@ -135,7 +135,7 @@ def possible_duplicates(
     if not phones and not names:
         return []
     qs = access.cases_visible_to(user, access.VIEW_IDENTITY)
-    match = Q()
+    match: Any = Q()
     if phones:
         match |= Q(person__phone__in=phones) | Exists(
             DistressCall.cases.through.objects.filter(

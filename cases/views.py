@@ -19,6 +19,7 @@ from django.views.decorators.http import require_POST
 
 from audit.models import AuditAction
 from audit.services import audit_record
+from partners.models import User
 
 from . import access, panels, selectors, services, timeline
 from .forms import (
@@ -39,13 +40,19 @@ from .vocab import MeansOfControl
 PAGE_SIZE = 50
 
 
+def _user(request: HttpRequest) -> User:
+    """The logged-in user (every view here is behind login_required)."""
+    assert isinstance(request.user, User)
+    return request.user
+
+
 def _is_htmx(request: HttpRequest) -> bool:
     return request.headers.get("HX-Request") == "true"
 
 
 def _region(user) -> str | None:
     org = getattr(user, "organization", None)
-    return org.country.code if org else None
+    return str(org.country) if org else None
 
 
 # --- list -----------------------------------------------------------------------------------
@@ -90,10 +97,7 @@ def case_list(request: HttpRequest) -> HttpResponse:
                 request=request,
                 detail={"by": filters.search_by},
             )
-    if refused:
-        qs = Case.objects.none()
-    else:
-        qs = selectors.case_list(request.user, filters=filters)
+    qs = Case.objects.none() if refused else selectors.case_list(request.user, filters=filters)
     page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
     rows = [
         {
@@ -165,7 +169,7 @@ def _duplicates(request: HttpRequest, form: DistressCallForm, formset) -> list[l
 def intake(request: HttpRequest) -> HttpResponse:
     if not access.may_log_calls(request.user):
         raise PermissionDenied
-    user = request.user
+    user = _user(request)
     region = _region(user)
     duplicates: list[list[Case]] = []
     if request.method != "POST":
@@ -261,7 +265,7 @@ def _notes_context(request: HttpRequest, case: Case, perms: frozenset[str], form
                 "note": n,
                 "editable": can_view_identity
                 and access.CHANGE in perms
-                and services.note_editable_by(n, request.user),  # type: ignore[arg-type]
+                and services.note_editable_by(n, _user(request)),
             }
             for n in notes
         ],
@@ -316,7 +320,9 @@ def case_detail(request: HttpRequest, pk: int) -> HttpResponse:
 def case_timeline(request: HttpRequest, pk: int) -> HttpResponse:
     case = _case(request, pk)
     return render(
-        request, "cases/partials/timeline.html", {"case": case, "timeline": timeline.entries_for(case)}
+        request,
+        "cases/partials/timeline.html",
+        {"case": case, "timeline": timeline.entries_for(case)},
     )
 
 
@@ -329,12 +335,12 @@ def case_edit(request: HttpRequest, pk: int) -> HttpResponse:
     perms = access.perms_for(request.user, case)
     differences: list[dict[str, str]] = []
     if request.method == "POST":
-        form = CaseForm(request.POST, instance=case, user=request.user, perms=perms)
+        form = CaseForm(request.POST, instance=case, user=_user(request), perms=perms)
         if form.is_valid():
             try:
                 services.case_update(
                     case=case,
-                    by=request.user,  # type: ignore[arg-type]
+                    by=_user(request),
                     version=form.cleaned_data["version"],
                     changes=form.changes(),
                     exploitation_types=form.cleaned_data["exploitation_types"],
@@ -350,7 +356,7 @@ def case_edit(request: HttpRequest, pk: int) -> HttpResponse:
                     case_snapshot(current, form.tracked_fields()), salt=SIGNER_SALT
                 )
                 fresh = Case.objects.select_related("person", "owner_organization").get(pk=pk)
-                form = CaseForm(data, instance=fresh, user=request.user, perms=perms)
+                form = CaseForm(data, instance=fresh, user=_user(request), perms=perms)
                 form.is_valid()
                 form.add_error(
                     None,
@@ -371,10 +377,8 @@ def case_edit(request: HttpRequest, pk: int) -> HttpResponse:
             else:
                 messages.success(request, _("Case saved."))
                 return redirect(case.get_absolute_url())
-        return render(
-            request, "cases/case_edit.html", {"case": case, "form": form}, status=422
-        )
-    form = CaseForm(instance=case, user=request.user, perms=perms)
+        return render(request, "cases/case_edit.html", {"case": case, "form": form}, status=422)
+    form = CaseForm(instance=case, user=_user(request), perms=perms)
     return render(request, "cases/case_edit.html", {"case": case, "form": form})
 
 
@@ -402,7 +406,7 @@ def note_add(request: HttpRequest, pk: int) -> HttpResponse:
     form = NoteForm(request.POST)
     if not form.is_valid():
         return _notes_response(request, case, perms, form, status=422)
-    services.case_note_add(case=case, body=form.cleaned_data["body"], by=request.user)  # type: ignore[arg-type]
+    services.case_note_add(case=case, body=form.cleaned_data["body"], by=_user(request))
     return _notes_response(request, case, perms)
 
 
@@ -412,12 +416,12 @@ def note_edit(request: HttpRequest, pk: int, note_pk: int) -> HttpResponse:
     access.require(request.user, case, access.VIEW_IDENTITY)
     perms = access.perms_for(request.user, case)
     note = get_object_or_404(CaseNote, pk=note_pk, case=case)
-    if not services.note_editable_by(note, request.user):  # type: ignore[arg-type]
+    if not services.note_editable_by(note, _user(request)):
         raise PermissionDenied
     if request.method == "POST":
         form = NoteForm(request.POST)
         if form.is_valid():
-            services.case_note_edit(note=note, body=form.cleaned_data["body"], by=request.user)  # type: ignore[arg-type]
+            services.case_note_edit(note=note, body=form.cleaned_data["body"], by=_user(request))
             return _notes_response(request, case, perms)
         status = 422
     else:
@@ -451,7 +455,7 @@ def consent_add(request: HttpRequest, pk: int) -> HttpResponse:
     form = ConsentForm(request.POST)
     if not form.is_valid():
         return _consents_response(request, case, perms, form, status=422)
-    services.consent_record(case=case, by=request.user, **form.cleaned_data)  # type: ignore[arg-type]
+    services.consent_record(case=case, by=_user(request), **form.cleaned_data)
     return _consents_response(request, case, perms)
 
 
@@ -461,5 +465,5 @@ def consent_withdraw(request: HttpRequest, pk: int, consent_pk: int) -> HttpResp
     case = _case(request, pk, access.CHANGE)
     perms = access.perms_for(request.user, case)
     consent = get_object_or_404(Consent, pk=consent_pk, case=case)
-    services.consent_withdraw(consent=consent, by=request.user)  # type: ignore[arg-type]
+    services.consent_withdraw(consent=consent, by=_user(request))
     return _consents_response(request, case, perms)

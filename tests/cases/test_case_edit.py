@@ -15,7 +15,7 @@ def form_data(client, url) -> dict:
     """The edit form as the browser would submit it, unchanged."""
     response = client.get(url)
     form = response.context["form"]
-    data = {}
+    data: dict = {}
     for name, field in form.fields.items():
         value = form[name].value()
         if value in (None, False):
@@ -81,8 +81,13 @@ def test_second_save_on_a_stale_page_is_refused_and_keeps_input(client, casework
     assert case_in.version == 2
 
     # Saving again, now knowingly, goes through and keeps both people's work.
-    again = {**mine, "version": str(case_in.version), "status": "active", "industry": "fishing",
-             "original": response.context["form"].data["original"]}
+    again = {
+        **mine,
+        "version": str(case_in.version),
+        "status": "active",
+        "industry": "fishing",
+        "original": response.context["form"].data["original"],
+    }
     assert client.post(url, again).status_code == 302
     case_in.refresh_from_db()
     assert case_in.trafficking_status == "actual" and case_in.status == "active"

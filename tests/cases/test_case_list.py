@@ -22,8 +22,9 @@ def refs(client, **params) -> str:
 def cases(org, caseworker):
     a = make_case(
         org,
-        person=PersonFactory.build(given_name_latin="Sokha", family_name_latin="Pov",
-                                   phone="+85512999001"),
+        person=PersonFactory.build(
+            given_name_latin="Sokha", family_name_latin="Pov", phone="+85512999001"
+        ),
         status="active",
         urgency="immediate",
         country_of_exploitation="MY",
@@ -32,8 +33,13 @@ def cases(org, caseworker):
     CaseExploitation.objects.create(case=a, type="forced_labour")
     b = make_case(
         org,
-        person=PersonFactory.build(given_name_latin="Nalee", family_name_latin="Phommavong",
-                                   given_name="ນາລີ", family_name="ພົມມະວົງ", phone=""),
+        person=PersonFactory.build(
+            given_name_latin="Nalee",
+            family_name_latin="Phommavong",
+            given_name="ນາລີ",
+            family_name="ພົມມະວົງ",
+            phone="",
+        ),
         status="open",
         urgency="routine",
         country_of_exploitation="TH",

@@ -19,13 +19,24 @@ HX = {"HTTP_HX_REQUEST": "true"}
 
 # Every identifying detail the world below holds; none may reach a user without identity.
 SECRETS = [
-    "សុខា", "Sokha", "ពៅ", "Pov",
-    "Vannak", "Heng",
-    "12999888", "AB123456", "1990",
+    "សុខា",
+    "Sokha",
+    "ពៅ",
+    "Pov",
+    "Vannak",
+    "Heng",
+    "12999888",
+    "AB123456",
+    "1990",
     "Jetty 4, Kuala Terengganu",
-    "Srey Mom", "85512777888", "Evenings after nine",
-    "KN 4471", "Ocean Star Fisheries", "Beaten on deck",
-    "Brother lives in Takeo", "Signed at the office in Takeo",
+    "Srey Mom",
+    "85512777888",
+    "Evenings after nine",
+    "KN 4471",
+    "Ocean Star Fisheries",
+    "Beaten on deck",
+    "Brother lives in Takeo",
+    "Signed at the office in Takeo",
 ]
 
 
@@ -41,30 +52,60 @@ def world(db):
         group=group,
         current_place="Jetty 4, Kuala Terengganu",
         person=PersonFactory.build(
-            given_name="សុខា", family_name="ពៅ", given_name_latin="Sokha", family_name_latin="Pov",
-            phone="+85512999888", document_number="AB123456", date_of_birth=date(1990, 5, 1),
+            given_name="សុខា",
+            family_name="ពៅ",
+            given_name_latin="Sokha",
+            family_name_latin="Pov",
+            phone="+85512999888",
+            document_number="AB123456",
+            date_of_birth=date(1990, 5, 1),
         ),
     )
     b = make_case(
         owner,
         by=worker,
         group=group,
-        person=PersonFactory.build(given_name="", family_name="", given_name_latin="Vannak",
-                                   family_name_latin="Heng", phone=""),
+        person=PersonFactory.build(
+            given_name="",
+            family_name="",
+            given_name_latin="Vannak",
+            family_name_latin="Heng",
+            phone="",
+        ),
     )
     call = DistressCall.objects.create(
-        organization=owner, logged_by=worker, channel="phone", caller_relation="family",
-        caller_name="Srey Mom", caller_phone="+85512777888", callback_notes="Evenings after nine",
-        vessel="KN 4471", employer="Ocean Star Fisheries", summary="Beaten on deck",
-        urgency="immediate", reported_country="MY",
+        organization=owner,
+        logged_by=worker,
+        channel="phone",
+        caller_relation="family",
+        caller_name="Srey Mom",
+        caller_phone="+85512777888",
+        callback_notes="Evenings after nine",
+        vessel="KN 4471",
+        employer="Ocean Star Fisheries",
+        summary="Beaten on deck",
+        urgency="immediate",
+        reported_country="MY",
     )
     call.cases.add(a, b)
     case_note_add(case=a, body="Brother lives in Takeo", by=worker)
-    Consent.objects.create(case=a, purpose="share_partners", granted=True, method="written",
-                           recorded_by=worker, note="Signed at the office in Takeo")
+    Consent.objects.create(
+        case=a,
+        purpose="share_partners",
+        granted=True,
+        method="written",
+        recorded_by=worker,
+        note="Signed at the office in Takeo",
+    )
     partner_worker = UserFactory(username="par-cw", organization=partner, role=Role.CASEWORKER)
-    return {"owner": owner, "partner": partner, "worker": worker, "a": a, "b": b,
-            "partner_worker": partner_worker}
+    return {
+        "owner": owner,
+        "partner": partner,
+        "worker": worker,
+        "a": a,
+        "b": b,
+        "partner_worker": partner_worker,
+    }
 
 
 def assert_no_identity(html: str):
@@ -132,8 +173,13 @@ def test_fragments_of_a_partner_who_may_change_but_not_see_identity(client, worl
     assert_no_identity(bad.content.decode())
     consent = client.post(
         reverse("cases:consent_add", args=[a.pk]),
-        {"purpose": "repatriation", "granted": "on", "method": "verbal",
-         "given_at": "2026-01-01T10:00", "note": ""},
+        {
+            "purpose": "repatriation",
+            "granted": "on",
+            "method": "verbal",
+            "given_at": "2026-01-01T10:00",
+            "note": "",
+        },
         **HX,
     )
     assert consent.status_code == 200
@@ -177,8 +223,7 @@ def test_foreign_note_and_consent_ids_are_404(client, world, org, caseworker):
     # Own case in the URL, someone else's note or consent id: not found.
     assert client.get(reverse("cases:note_edit", args=[own.pk, note.pk])).status_code == 404
     assert (
-        client.post(reverse("cases:consent_withdraw", args=[own.pk, consent.pk])).status_code
-        == 404
+        client.post(reverse("cases:consent_withdraw", args=[own.pk, consent.pk])).status_code == 404
     )
 
 
@@ -188,7 +233,9 @@ def test_foreign_note_and_consent_ids_are_404(client, world, org, caseworker):
 def test_add_note_with_htmx_returns_the_notes_fragment(client, world):
     client.force_login(world["worker"])
     a = world["a"]
-    response = client.post(reverse("cases:note_add", args=[a.pk]), {"body": "Port visit done"}, **HX)
+    response = client.post(
+        reverse("cases:note_add", args=[a.pk]), {"body": "Port visit done"}, **HX
+    )
     html = response.content.decode()
     assert response.status_code == 200
     assert html.lstrip().startswith('<section class="card" id="notes"')
@@ -242,7 +289,10 @@ def test_note_of_a_colleague_cannot_be_edited(client, world):
     client.force_login(colleague)
     a = world["a"]
     note = CaseNote.objects.get(case=a)
-    assert client.post(reverse("cases:note_edit", args=[a.pk, note.pk]), {"body": "x"}).status_code == 403
+    assert (
+        client.post(reverse("cases:note_edit", args=[a.pk, note.pk]), {"body": "x"}).status_code
+        == 403
+    )
 
 
 # --- consent --------------------------------------------------------------------------------
@@ -253,8 +303,13 @@ def test_record_and_withdraw_consent(client, world):
     a = world["a"]
     response = client.post(
         reverse("cases:consent_add", args=[a.pk]),
-        {"purpose": "embassy_contact", "granted": "on", "method": "verbal",
-         "given_at": "2026-01-02T10:00", "note": ""},
+        {
+            "purpose": "embassy_contact",
+            "granted": "on",
+            "method": "verbal",
+            "given_at": "2026-01-02T10:00",
+            "note": "",
+        },
         **HX,
     )
     assert response.status_code == 200

@@ -2,7 +2,6 @@
 the single transaction."""
 
 import pytest
-from django.urls import reverse
 
 from audit.models import AccessEvent, AuditAction
 from cases import access
@@ -167,7 +166,9 @@ def test_failure_inside_the_service_rolls_back_the_call_and_other_cases(casework
     with pytest.raises(Http404), transaction.atomic():
         distress_call_create(
             by=caseworker,
-            call=DistressCall(channel="phone", caller_relation="family", summary="x", urgency="urgent"),
+            call=DistressCall(
+                channel="phone", caller_relation="family", summary="x", urgency="urgent"
+            ),
             persons=[
                 PersonIntake(person=PersonFactory.build()),
                 PersonIntake(link_case_id=case_out.pk),
@@ -184,7 +185,9 @@ def test_an_invalid_person_in_the_service_rolls_back_everything(caseworker):
     with pytest.raises(ValidationError):
         distress_call_create(
             by=caseworker,
-            call=DistressCall(channel="phone", caller_relation="family", summary="x", urgency="urgent"),
+            call=DistressCall(
+                channel="phone", caller_relation="family", summary="x", urgency="urgent"
+            ),
             persons=[
                 PersonIntake(person=PersonFactory.build()),
                 PersonIntake(person=PersonFactory.build(estimated_age=200)),
@@ -219,7 +222,10 @@ def test_same_phone_warns(client, caseworker, org):
     existing = make_case(
         org,
         person=PersonFactory.build(
-            given_name="", family_name="", given_name_latin="Totally", family_name_latin="Other",
+            given_name="",
+            family_name="",
+            given_name_latin="Totally",
+            family_name_latin="Other",
             phone="+60123456789",
         ),
     )
@@ -232,15 +238,27 @@ def test_same_caller_phone_as_an_earlier_call_warns(client, caseworker, org):
     client.force_login(caseworker)
     post(client, call_data())
     first = Case.objects.get()
-    other = call_data([{"given_name": "ស្រី", "family_name": "ពៅ", "given_name_latin": "Srei",
-                        "family_name_latin": "Pov"}])
+    other = call_data(
+        [
+            {
+                "given_name": "ស្រី",
+                "family_name": "ពៅ",
+                "given_name_latin": "Srei",
+                "family_name_latin": "Pov",
+            }
+        ]
+    )
     html = post(client, other).content.decode()
     assert first.reference in html
 
 
 def test_no_warning_for_cases_the_user_may_not_see_identity_of(client, caseworker, org, other_org):
-    hidden = make_case(other_org, person=PersonFactory.build(given_name_latin="Kosal", family_name_latin="Im0"))
-    view_only = make_case(other_org, person=PersonFactory.build(given_name_latin="Kosal", family_name_latin="Im0"))
+    hidden = make_case(
+        other_org, person=PersonFactory.build(given_name_latin="Kosal", family_name_latin="Im0")
+    )
+    view_only = make_case(
+        other_org, person=PersonFactory.build(given_name_latin="Kosal", family_name_latin="Im0")
+    )
     access.grant(view_only, org, [access.VIEW])
     client.force_login(caseworker)
     response = post(client, call_data())
@@ -263,7 +281,18 @@ def test_linking_to_a_duplicate_attaches_the_call_instead(client, caseworker, or
         org, person=PersonFactory.build(given_name_latin="Kosal", family_name_latin="Im0")
     )
     client.force_login(caseworker)
-    data = call_data([{"link_case": str(existing.pk)}, {"given_name_latin": "Rithy", "family_name_latin": "Vong", "given_name": "", "family_name": ""}], go_on="1")
+    data = call_data(
+        [
+            {"link_case": str(existing.pk)},
+            {
+                "given_name_latin": "Rithy",
+                "family_name_latin": "Vong",
+                "given_name": "",
+                "family_name": "",
+            },
+        ],
+        go_on="1",
+    )
     response = post(client, data)
     assert response.status_code == 302
     call = DistressCall.objects.get()
