@@ -5,6 +5,8 @@ case page otherwise, so every form also works without JavaScript."""
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import phonenumbers
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -35,7 +37,7 @@ from .forms import (
 )
 from .models import Case, CaseNote, Consent
 from .redaction import person_for
-from .vocab import MeansOfControl
+from .vocab import CaseStatus, MeansOfControl
 
 PAGE_SIZE = 50
 
@@ -56,6 +58,13 @@ def _region(user) -> str | None:
 
 
 # --- list -----------------------------------------------------------------------------------
+
+
+def _without(request: HttpRequest, *names: str) -> str:
+    params = request.GET.copy()
+    for name in names:
+        params.pop(name, None)
+    return params.urlencode()
 
 
 @login_required
@@ -106,16 +115,23 @@ def case_list(request: HttpRequest) -> HttpResponse:
         }
         for case in page.object_list
     ]
-    params = request.GET.copy()
-    params.pop("page", None)
     context = {
         "page": page,
         "rows": rows,
         "form": form if form.is_bound else CaseListForm(),
         "q": filters.q,
         "refused": refused,
-        "querystring": params.urlencode(),
-        "counts": selectors.status_counts(qs) if page.paginator.count else {},
+        "querystring": _without(request, "page"),
+        # Counts per status ignore the status filter, so they say where else to look.
+        "counts": (
+            selectors.status_counts(
+                selectors.case_list(request.user, filters=replace(filters, status=""))
+            )
+            if not refused
+            else {}
+        ),
+        "status_querystring": _without(request, "page", "status"),
+        "statuses": CaseStatus.choices,
         "may_search_identity": access.may_search_identity(request.user),
         "filtering": any(
             [
@@ -190,6 +206,13 @@ def intake(request: HttpRequest) -> HttpResponse:
     formset = PersonFormSet(data, prefix="persons", region=region)
     call_ok = form.is_valid()
     existing = form.existing_case if call_ok else None
+    if existing is not None and any(f.has_changed() for f in formset.forms):
+        # Ambiguous: attach to the case, or open new ones? Ask rather than guess.
+        form.add_error(
+            "existing_reference",
+            _("A call about an existing case names no new persons: clear one or the other."),
+        )
+        call_ok, existing = False, None
     persons_ok = existing is not None or formset.is_valid()
     if not (call_ok and persons_ok):
         return _render_intake(request, form, formset, duplicates, status=422)

@@ -97,6 +97,11 @@ def test_counts_per_status(client, caseworker, cases):
     client.force_login(caseworker)
     html = refs(client)
     assert "Open: 1" in html and "Active: 1" in html and "Closed: 0" in html
+    # Counts ignore the status filter (they show where else to look), not the others.
+    html = refs(client, status="active")
+    assert "Open: 1" in html and "Active: 1" in html
+    html = refs(client, status="active", urgency="immediate")
+    assert "Open: 0" in html and "Active: 1" in html
 
 
 def test_search_by_name_in_either_script(client, caseworker, cases):

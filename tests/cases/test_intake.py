@@ -83,6 +83,14 @@ def test_call_about_an_existing_case_attaches_to_it(client, caseworker, case_in)
     assert TimelineEntry.objects.filter(case=case_in, kind="call_logged").exists()
 
 
+def test_existing_case_and_new_persons_together_is_asked_not_guessed(client, caseworker, case_in):
+    client.force_login(caseworker)
+    response = post(client, call_data(existing_reference=case_in.reference))
+    assert response.status_code == 422
+    assert "names no new persons" in response.content.decode()
+    assert not DistressCall.objects.exists()
+
+
 def test_existing_case_of_another_organisation_is_unknown(client, caseworker, case_out):
     client.force_login(caseworker)
     response = post(client, call_data(persons=[], existing_reference=case_out.reference))
@@ -305,3 +313,16 @@ def test_linking_to_a_foreign_case_is_404_and_saves_nothing(client, caseworker, 
     response = post(client, call_data([{"link_case": str(case_out.pk)}], go_on="1"))
     assert response.status_code == 404
     assert not DistressCall.objects.exists()
+
+
+def test_stateless_person_with_a_nationality_is_refused(client, caseworker):
+    client.force_login(caseworker)
+    response = post(client, call_data([{"stateless": "on"}]))
+    assert response.status_code == 422
+    html = response.content.decode()
+    assert (
+        "A stateless person has no nationality"
+        in html.split('id="id_persons-0-nationality_error"')[1][:300]
+    )
+    assert post(client, call_data([{"stateless": "on", "nationality": ""}])).status_code == 302
+    assert Person.objects.get().stateless

@@ -78,3 +78,24 @@ def test_caseworker_logs_a_call_about_two_men_on_a_vessel(live_server, demo, pag
         response = page.goto(url)
         assert response is not None and response.status == 404
         expect(page.get_by_text("Kosal")).to_have_count(0)
+
+
+def test_intake_on_a_phone_shows_errors_next_to_fields(live_server, demo, browser):
+    context = browser.new_context(viewport={"width": 360, "height": 740})
+    page = context.new_page()
+    login(page, live_server.url, "caseworker")
+    page.goto(live_server.url + "/cases/intake/")
+    assert page.evaluate("document.documentElement.scrollWidth") <= 360
+    person = page.get_by_role("group", name="Person 1", exact=True)
+    person.get_by_label("Given name (Latin letters)").fill("Kosal")
+    person.get_by_label("Date of birth").fill("2999-01-01")
+    page.get_by_label("Caller phone").fill("12")
+    page.get_by_role("button", name="Save the call").click()
+    expect(page.get_by_role("alert").first).to_contain_text("Nothing was saved")
+    expect(page.locator("#id_caller_phone_error")).to_contain_text("valid phone number")
+    expect(page.locator("#id_persons-0-date_of_birth_error")).to_contain_text("future")
+    expect(page.locator("#id_persons-0-sex_error")).to_contain_text("required")
+    # What was typed is kept.
+    expect(person.get_by_label("Given name (Latin letters)")).to_have_value("Kosal")
+    assert page.evaluate("document.documentElement.scrollWidth") <= 360
+    context.close()
