@@ -157,7 +157,9 @@ class PersonIntakeForm(forms.ModelForm):
             "stateless",
             "phone",
         ]
-        widgets = {"date_of_birth": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")}
+        widgets: dict[str, forms.Widget] = {
+            "date_of_birth": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+        }
 
     def __init__(self, *args, region: str | None = None, **kwargs):
         super().__init__(*args, **kwargs)
@@ -226,24 +228,45 @@ PersonFormSet = cast(
 SIGNER_SALT = "cases.case-edit-original"
 
 
-def case_snapshot(case: Case, fields: list[str]) -> dict[str, Any]:
-    """The values the editor saw, in form terms, to say later what someone else changed."""
+def snapshot(obj: Case | Person, fields: list[str]) -> dict[str, Any]:
+    """The values the editor saw, in form terms (JSON-able), to say later what someone else
+    changed."""
     snap: dict[str, Any] = {}
     for name in fields:
         if name == "exploitation_types":
-            snap[name] = sorted(case.exploitation_types)
+            snap[name] = sorted(obj.exploitation_types)  # type: ignore[union-attr]
         elif name == "assigned_to":
-            snap[name] = case.assigned_to_id
-        elif name == "trafficking_status_decided_at":
-            value = case.trafficking_status_decided_at
-            snap[name] = value.isoformat() if value else None
+            snap[name] = obj.assigned_to_id  # type: ignore[union-attr]
         else:
-            value = getattr(case, name)
-            snap[name] = value if isinstance(value, list | int | type(None)) else str(value)
+            value = getattr(obj, name)
+            if hasattr(value, "isoformat"):
+                value = value.isoformat()
+            elif not isinstance(value, list | int | type(None)):
+                value = str(value)
+            snap[name] = value
     return snap
 
 
-class CaseForm(forms.ModelForm):
+case_snapshot = snapshot
+
+
+class VersionedFormMixin:
+    """``version`` and a signed snapshot of what the editor saw travel with the form."""
+
+    fields: dict
+    data: Any
+
+    def tracked_fields(self) -> list[str]:
+        return [f for f in self.fields if f not in ("version", "original")]
+
+    def original_values(self) -> dict[str, Any]:
+        try:
+            return signing.loads(self.data.get("original", ""), salt=SIGNER_SALT)
+        except signing.BadSignature:
+            return {}
+
+
+class CaseForm(VersionedFormMixin, forms.ModelForm):
     """A case's facts. ``version`` and the signed ``original`` travel with the form so a
     save based on an outdated page is refused, with the differences shown."""
 
@@ -294,19 +317,19 @@ class CaseForm(forms.ModelForm):
             "recruiter_relation": [("", "—"), *RecruiterRelation.choices],
         }
         for name, values in choices.items():
-            self.fields[name].choices = values  # type: ignore[attr-defined]
+            self.fields[name].choices = values
         if access.VIEW_IDENTITY not in perms:
             del self.fields["current_place"]
         if access.ASSIGN in perms:
             # Only members of the owner organisation who may work on cases: a foreign user
             # id is not a valid choice, whatever the request says.
-            self.fields["assigned_to"].queryset = User.objects.filter(  # type: ignore[attr-defined]
+            self.fields["assigned_to"].queryset = User.objects.filter(
                 organization_id=case.owner_organization_id,
                 is_active=True,
                 role__in=[Role.CASEWORKER, Role.COORDINATOR],
             ).order_by("first_name", "username")
-            self.fields["assigned_to"].label_from_instance = (  # type: ignore[attr-defined]
-                lambda u: u.get_full_name() or u.username
+            self.fields["assigned_to"].label_from_instance = lambda u: (
+                u.get_full_name() or u.username
             )
         else:
             del self.fields["assigned_to"]
@@ -319,15 +342,6 @@ class CaseForm(forms.ModelForm):
                 case_snapshot(case, self.tracked_fields()), salt=SIGNER_SALT
             )
 
-    def tracked_fields(self) -> list[str]:
-        return [f for f in self.fields if f not in ("version", "original")]
-
-    def original_values(self) -> dict[str, Any]:
-        try:
-            return signing.loads(self.data.get("original", ""), salt=SIGNER_SALT)
-        except signing.BadSignature:
-            return {}
-
     def changes(self) -> dict[str, Any]:
         return {
             name: self.cleaned_data[name]
@@ -336,10 +350,11 @@ class CaseForm(forms.ModelForm):
         }
 
 
-def describe_differences(form: CaseForm, current: Case) -> list[dict[str, str]]:
-    """What changed between the page the editor loaded and the case as it is now, in words."""
+def describe_differences(form, current: Case | Person) -> list[dict[str, str]]:
+    """What changed between the page the editor loaded and the record as it is now, in
+    words. ``form`` is a CaseForm or PersonEditForm."""
     original = form.original_values()
-    now = case_snapshot(current, form.tracked_fields())
+    now = snapshot(current, form.tracked_fields())
     rows = []
     for name, value in now.items():
         if name in original and original[name] != value:
@@ -353,19 +368,52 @@ def describe_differences(form: CaseForm, current: Case) -> list[dict[str, str]]:
     return rows
 
 
-def _display(form: CaseForm, name: str, value: Any) -> str:
+def _display(form, name: str, value: Any) -> str:
     if value in (None, "", []):
         return "—"
     field = form.fields[name]
     if name == "assigned_to":
         user = User.objects.filter(pk=value).first()
         return (user.get_full_name() or user.username) if user else "—"
-    if name.startswith("country") or name == "current_country":
+    if name.startswith("country") or name in ("current_country", "nationality"):
         return str(dict(countries).get(value, value))
+    if isinstance(value, bool):
+        return str(_("yes") if value else _("no"))
     choices = dict(getattr(field, "choices", []) or [])
     if isinstance(value, list):
         return ", ".join(str(choices.get(v, v)) for v in value)
     return str(choices.get(value, value))
+
+
+class PersonEditForm(VersionedFormMixin, PersonIntakeForm):
+    """The person's identity and facts; locked on the case's version like the case form."""
+
+    version = forms.IntegerField(widget=forms.HiddenInput)
+    original = forms.CharField(widget=forms.HiddenInput, required=False)
+
+    class Meta(PersonIntakeForm.Meta):
+        fields = [
+            *PersonIntakeForm.Meta.fields,
+            "languages",
+            "document_number",
+            "family_contacts",
+        ]
+        widgets: dict[str, forms.Widget] = {
+            **PersonIntakeForm.Meta.widgets,
+            "family_contacts": forms.Textarea(attrs={"rows": 3}),
+        }
+
+    def __init__(self, *args, case: Case, **kwargs):
+        super().__init__(*args, **kwargs)
+        del self.fields["link_case"]
+        if not self.is_bound:
+            self.initial["version"] = case.version
+            self.initial["original"] = signing.dumps(
+                snapshot(self.instance, self.tracked_fields()), salt=SIGNER_SALT
+            )
+
+    def changes(self) -> dict[str, Any]:
+        return {name: self.cleaned_data[name] for name in self.tracked_fields()}
 
 
 # --- notes and consent ----------------------------------------------------------------------

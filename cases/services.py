@@ -284,6 +284,51 @@ def case_update(
     return current
 
 
+PERSON_EDITABLE_FIELDS = (
+    "given_name",
+    "family_name",
+    "given_name_latin",
+    "family_name_latin",
+    "sex",
+    "date_of_birth",
+    "estimated_age",
+    "nationality",
+    "stateless",
+    "languages",
+    "phone",
+    "document_number",
+    "family_contacts",
+)
+
+
+@transaction.atomic
+def person_update(*, case: Case, by: User, version: int, changes: dict[str, Any]) -> Person:
+    """Correct the identity or facts of the case's person. Locked on the case's version like
+    ``case_update``: a save based on an outdated page raises StaleCase and writes nothing.
+    Needs change and view identity (the form shows the identity it edits)."""
+    access.require(by, case, access.CHANGE)
+    access.require(by, case, access.VIEW_IDENTITY)
+    unknown = set(changes) - set(PERSON_EDITABLE_FIELDS)
+    if unknown:
+        raise ValueError(f"Not editable: {sorted(unknown)}")
+    current = Case.objects.select_for_update().select_related("person").get(pk=case.pk)
+    if current.version != version:
+        raise StaleCase(current)
+    person = current.person
+    changed = [f for f, v in changes.items() if getattr(person, f) != v]
+    if not changed:
+        return person
+    for field, value in changes.items():
+        setattr(person, field, value)
+    person.full_clean()
+    person.save()
+    Case.objects.filter(pk=current.pk).update(version=F("version") + 1, updated_at=timezone.now())
+    # Field names only: the timeline and the audit log never hold identity.
+    timeline.record(case=current, kind="person_updated", actor=by)
+    audit_record(action=AuditAction.CHANGED, actor=by, target=current, detail={"person": changed})
+    return person
+
+
 # --- notes ----------------------------------------------------------------------------------
 
 NOTE_EDIT_WINDOW = timedelta(hours=24)

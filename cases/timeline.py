@@ -32,6 +32,7 @@ def register_core_kinds() -> None:
     register("status_changed", _("Status changed from %(old)s to %(new)s"))
     register("assigned", _("Assigned to %(assignee)s"))
     register("case_updated", _("Case details updated"))
+    register("person_updated", _("Person's details corrected"))
     register("note_added", _("Note added"))
     register("note_edited", _("Note corrected"))
     register("consent_recorded", _("Consent recorded: %(purpose)s (%(answer)s)"))

@@ -17,6 +17,7 @@ from django.forms.utils import ErrorDict, ErrorList
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 from django.views.decorators.http import require_POST
 
 from audit.models import AuditAction
@@ -31,15 +32,21 @@ from .forms import (
     ConsentForm,
     DistressCallForm,
     NoteForm,
+    PersonEditForm,
     PersonFormSet,
     case_snapshot,
     describe_differences,
+    snapshot,
 )
 from .models import Case, CaseNote, Consent
 from .redaction import person_for
 from .vocab import CaseStatus, MeansOfControl
 
 PAGE_SIZE = 50
+STALE_MESSAGE = _lazy(
+    "Someone else saved this case while you were editing it. Your changes were not saved. "
+    "Check what changed below, then save again to keep your version."
+)
 
 
 def _user(request: HttpRequest) -> User:
@@ -381,14 +388,7 @@ def case_edit(request: HttpRequest, pk: int) -> HttpResponse:
                 fresh = Case.objects.select_related("person", "owner_organization").get(pk=pk)
                 form = CaseForm(data, instance=fresh, user=_user(request), perms=perms)
                 form.is_valid()
-                form.add_error(
-                    None,
-                    _(
-                        "Someone else saved this case while you were editing it. Your changes "
-                        "were not saved. Check what changed below, then save again to keep "
-                        "your version."
-                    ),
-                )
+                form.add_error(None, STALE_MESSAGE)
                 return render(
                     request,
                     "cases/case_edit.html",
@@ -403,6 +403,49 @@ def case_edit(request: HttpRequest, pk: int) -> HttpResponse:
         return render(request, "cases/case_edit.html", {"case": case, "form": form}, status=422)
     form = CaseForm(instance=case, user=_user(request), perms=perms)
     return render(request, "cases/case_edit.html", {"case": case, "form": form})
+
+
+@login_required
+def person_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    case = _case(request, pk, access.CHANGE)
+    access.require(request.user, case, access.VIEW_IDENTITY)
+    user = _user(request)
+    region = _region(user)
+    if request.method == "POST":
+        form = PersonEditForm(request.POST, instance=case.person, case=case, region=region)
+        if form.is_valid():
+            try:
+                services.person_update(
+                    case=case,
+                    by=user,
+                    version=form.cleaned_data["version"],
+                    changes=form.changes(),
+                )
+            except services.StaleCase as stale:
+                current = Case.objects.select_related("person").get(pk=pk)
+                differences = describe_differences(form, current.person)
+                data = request.POST.copy()
+                data["version"] = str(stale.current.version)
+                data["original"] = signing.dumps(
+                    snapshot(current.person, form.tracked_fields()), salt=SIGNER_SALT
+                )
+                form = PersonEditForm(data, instance=current.person, case=current, region=region)
+                form.is_valid()
+                form.add_error(None, STALE_MESSAGE)
+                return render(
+                    request,
+                    "cases/person_edit.html",
+                    {"case": case, "form": form, "differences": differences},
+                    status=409,
+                )
+            except ValidationError as exc:
+                form.add_error(None, exc)
+            else:
+                messages.success(request, _("Person saved."))
+                return redirect(case.get_absolute_url())
+        return render(request, "cases/person_edit.html", {"case": case, "form": form}, status=422)
+    form = PersonEditForm(instance=case.person, case=case, region=region)
+    return render(request, "cases/person_edit.html", {"case": case, "form": form})
 
 
 # --- notes ----------------------------------------------------------------------------------

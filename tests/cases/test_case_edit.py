@@ -155,3 +155,68 @@ def test_other_organisation_gets_404(client, other_caseworker, case_in):
     client.force_login(other_caseworker)
     assert client.get(reverse("cases:edit", args=[case_in.pk])).status_code == 404
     assert client.post(reverse("cases:edit", args=[case_in.pk]), {}).status_code == 404
+
+
+# --- person ---------------------------------------------------------------------------------
+
+
+def test_correct_the_person(client, caseworker, case_in):
+    client.force_login(caseworker)
+    url = reverse("cases:person_edit", args=[case_in.pk])
+    data = form_data(client, url)
+    data["given_name_latin"] = "Sokhar"
+    data["phone"] = "012 555 666"  # local format, organisation in Cambodia
+    response = client.post(url, data)
+    assert response.status_code == 302
+    case_in.refresh_from_db()
+    case_in.person.refresh_from_db()
+    assert case_in.person.given_name_latin == "Sokhar"
+    assert str(case_in.person.phone) == "+85512555666"
+    assert case_in.version == 2
+    entry = case_in.timeline.get(kind="person_updated")
+    assert "Sokhar" not in str(entry.data)  # no identity in the timeline
+
+
+def test_person_edit_validation(client, caseworker, case_in):
+    client.force_login(caseworker)
+    url = reverse("cases:person_edit", args=[case_in.pk])
+    data = form_data(client, url)
+    data["date_of_birth"] = "2999-01-01"
+    data["phone"] = "123"
+    response = client.post(url, data)
+    assert response.status_code == 422
+    html = response.content.decode()
+    assert "cannot be in the future" in html.split('id="id_date_of_birth_error"')[1][:300]
+    assert "valid phone number" in html.split('id="id_phone_error"')[1][:300]
+
+
+def test_stale_person_edit_is_refused_and_shows_what_changed(client, caseworker, org, case_in):
+    colleague = UserFactory(username="colleague", organization=org, role=Role.CASEWORKER)
+    url = reverse("cases:person_edit", args=[case_in.pk])
+    client.force_login(caseworker)
+    mine = form_data(client, url)
+    client.force_login(colleague)
+    theirs = form_data(client, url)
+    theirs["family_name_latin"] = "Pich"
+    assert client.post(url, theirs).status_code == 302
+
+    client.force_login(caseworker)
+    mine["languages"] = "Khmer, Thai"
+    response = client.post(url, mine)
+    assert response.status_code == 409
+    differences = {d["field"]: d["now"] for d in response.context["differences"]}
+    assert differences == {"Family name (Latin letters)": "Pich"}
+    assert 'value="Khmer, Thai"' in response.content.decode()
+    case_in.person.refresh_from_db()
+    assert case_in.person.languages != "Khmer, Thai"
+    assert case_in.person.family_name_latin == "Pich"
+
+
+def test_a_case_edit_makes_a_person_edit_page_stale_too(client, caseworker, case_in):
+    """Both forms lock on the case's version: no silent overwrite across them either."""
+    client.force_login(caseworker)
+    url = reverse("cases:person_edit", args=[case_in.pk])
+    data = form_data(client, url)
+    case_update(case=case_in, by=caseworker, version=1, changes={"urgency": "urgent"})
+    data["languages"] = "Khmer"
+    assert client.post(url, data).status_code == 409

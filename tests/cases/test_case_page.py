@@ -37,6 +37,7 @@ SECRETS = [
     "Beaten on deck",
     "Brother lives in Takeo",
     "Signed at the office in Takeo",
+    "Mother in Kampong Speu",
 ]
 
 
@@ -59,6 +60,7 @@ def world(db):
             phone="+85512999888",
             document_number="AB123456",
             date_of_birth=date(1990, 5, 1),
+            family_contacts="Mother in Kampong Speu",
         ),
     )
     b = make_case(
@@ -192,6 +194,7 @@ def test_fragments_of_a_partner_who_may_change_but_not_see_identity(client, worl
     # Editing needs the body, which needs identity.
     assert client.get(reverse("cases:note_edit", args=[a.pk, note.pk]), **HX).status_code == 403
     assert_no_identity(client.get(reverse("cases:timeline", args=[a.pk]), **HX).content.decode())
+    assert client.get(reverse("cases:person_edit", args=[a.pk])).status_code == 403
     edit = client.get(reverse("cases:edit", args=[a.pk]))
     assert edit.status_code == 200
     assert_no_identity(edit.content.decode())
@@ -202,6 +205,7 @@ def test_fragments_of_a_partner_who_may_change_but_not_see_identity(client, worl
     [
         ("cases:detail", "get", {}),
         ("cases:edit", "get", {}),
+        ("cases:person_edit", "get", {}),
         ("cases:timeline", "get", {}),
         ("cases:note_add", "post", {"body": "x"}),
         ("cases:consent_add", "post", {"purpose": "repatriation", "method": "verbal"}),
