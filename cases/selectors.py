@@ -6,12 +6,13 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.db import connection
+from django.db.models import Case as SqlCase
 from django.db.models import Count, Exists, IntegerField, OuterRef, Q, QuerySet, Value, When
 from django.db.models.functions import Concat, Greatest
 
 from . import access
 from .models import Case, CaseExploitation, CaseNote, Consent, DistressCall
-from .vocab import CaseStatus
+from .vocab import CaseStatus, Urgency
 
 SORTS = {
     # key -> ordering; the last key breaks ties so pages are stable.
@@ -19,7 +20,7 @@ SORTS = {
     "created": ("-created_at", "-id"),
     "reference": ("reference",),
     "urgency": ("urgency_rank", "-updated_at", "-id"),
-    "status": ("status", "-updated_at", "-id"),
+    "status": ("status_rank", "-updated_at", "-id"),
 }
 
 
@@ -39,13 +40,12 @@ class CaseFilters:
     sort: str = "updated"
 
 
-def _urgency_rank():
-    from django.db.models import Case as When_
-
-    return When_(
-        When(urgency="immediate", then=Value(0)),
-        When(urgency="urgent", then=Value(1)),
-        default=Value(2),
+def _rank(field: str, values: list[str]) -> SqlCase:
+    """Order by the vocabulary's own order (most pressing / earliest stage first) rather
+    than alphabetically by code."""
+    return SqlCase(
+        *[When(**{field: v}, then=Value(i)) for i, v in enumerate(values)],
+        default=Value(len(values)),
         output_field=IntegerField(),
     )
 
@@ -106,7 +106,9 @@ def case_list(
         qs = qs.filter(group_id=f.group)
     ordering = SORTS.get(f.sort, SORTS["updated"])
     if f.sort == "urgency":
-        qs = qs.annotate(urgency_rank=_urgency_rank())
+        qs = qs.annotate(urgency_rank=_rank("urgency", Urgency.values))
+    elif f.sort == "status":
+        qs = qs.annotate(status_rank=_rank("status", CaseStatus.values))
     return qs.select_related("person", "owner_organization", "assigned_to").order_by(*ordering)
 
 

@@ -444,6 +444,7 @@ def person_edit(request: HttpRequest, pk: int) -> HttpResponse:
                 messages.success(request, _("Person saved."))
                 return redirect(case.get_absolute_url())
         return render(request, "cases/person_edit.html", {"case": case, "form": form}, status=422)
+    audit_record(action=AuditAction.VIEWED_IDENTITY, actor=user, target=case, request=request)
     form = PersonEditForm(instance=case.person, case=case, region=region)
     return render(request, "cases/person_edit.html", {"case": case, "form": form})
 

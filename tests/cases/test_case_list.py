@@ -91,6 +91,9 @@ def test_sort_by_urgency_puts_immediate_first(client, caseworker, cases):
     assert html.index(a.reference) < html.index(b.reference)
     html = refs(client, sort="reference")
     assert html.index(a.reference) < html.index(b.reference)
+    # Status in workflow order (open before active), not alphabetical (active before open).
+    html = refs(client, sort="status")
+    assert html.index(b.reference) < html.index(a.reference)
 
 
 def test_counts_per_status(client, caseworker, cases):
