@@ -62,6 +62,7 @@ def test_caseworker_logs_a_call_about_two_men_on_a_vessel(live_server, demo, pag
     notes.get_by_role("textbox", name="Note").fill("Spoke to the mother; embassy informed.")
     notes.get_by_role("button", name="Add note").click()
     expect(notes).to_contain_text("Spoke to the mother; embassy informed.")
+    assert "#notes" not in page.url  # swapped in by htmx, not a full post-and-redirect
     case_url = page.url
     second_url = live_server.url + group.get_by_role("link", name=second).get_attribute("href")
     logout(page)
