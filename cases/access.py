@@ -54,6 +54,8 @@ __all__ = [
     "cases_visible_to",
     "grant",
     "grant_owner",
+    "may_log_calls",
+    "may_search_identity",
     "org_perms",
     "perms_for",
     "require",
@@ -219,3 +221,17 @@ def revoke(case: Case, organization: Organization, perms: Iterable[str]) -> froz
 def grant_owner(case: Case) -> None:
     """The owner organisation holds every permission on its case."""
     grant(case, case.owner_organization, ALL_CASE_PERMS)
+
+
+def may_log_calls(user: AnyUser) -> bool:
+    """Whether the user may log a distress call and so open cases for their organisation:
+    the same role right as changing a case (the new cases are their organisation's)."""
+    member = _member(user)
+    return member is not None and member.role_allows(CHANGE)
+
+
+def may_search_identity(user: AnyUser) -> bool:
+    """Whether the user's role allows searching by name or phone at all; results are then
+    limited to cases where their organisation holds view identity."""
+    member = _member(user)
+    return member is not None and member.role_allows(VIEW_IDENTITY)

@@ -9,7 +9,10 @@ class CasesConfig(AppConfig):
     def ready(self) -> None:
         from config import navigation
 
-        from . import timeline
+        from . import access, timeline
 
         timeline.register_core_kinds()
         navigation.register("cases", _("Cases"), "cases:list", order=10)
+        navigation.register(
+            "intake", _("Log a call"), "cases:intake", order=5, visible=access.may_log_calls
+        )

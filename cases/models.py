@@ -104,6 +104,10 @@ class Person(models.Model):
             return f"{native} ({latin})"
         return native or latin
 
+    @property
+    def age(self) -> int | None:
+        return self.age_on(timezone.localdate())
+
     def age_on(self, day) -> int | None:
         if self.date_of_birth:
             dob = self.date_of_birth

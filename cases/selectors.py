@@ -2,21 +2,190 @@
 
 from __future__ import annotations
 
-from django.db.models import QuerySet
+from dataclasses import dataclass
+from typing import Any
+
+from django.db import connection
+from django.db.models import Case as SqlCase
+from django.db.models import Count, Exists, IntegerField, OuterRef, Q, QuerySet, Value, When
+from django.db.models.functions import Concat, Greatest
 
 from . import access
-from .models import Case
+from .models import Case, CaseExploitation, CaseNote, Consent, DistressCall
+from .vocab import CaseStatus, Urgency
+
+SORTS = {
+    # key -> ordering; the last key breaks ties so pages are stable.
+    "updated": ("-updated_at", "-id"),
+    "created": ("-created_at", "-id"),
+    "reference": ("reference",),
+    "urgency": ("urgency_rank", "-updated_at", "-id"),
+    "status": ("status_rank", "-updated_at", "-id"),
+}
 
 
-def case_list(user: access.AnyUser, *, q: str = "") -> QuerySet[Case]:
-    """The case list: visible cases with what a row shows, newest activity first.
+@dataclass
+class CaseFilters:
+    """The case list's filters, already validated by the view's form."""
 
-    The query count does not depend on the page size: person, owner and assignee are joined,
-    identity permission is annotated per row (see access.cases_visible_to)."""
-    qs = access.cases_visible_to(user, access.VIEW).select_related(
-        "person", "owner_organization", "assigned_to"
+    q: str = ""
+    search_by: str = "reference"  # reference | name | phone
+    phone_e164: str = ""
+    status: str = ""
+    urgency: str = ""
+    exploitation: str = ""
+    country: str = ""
+    mine: bool = False
+    group: int | None = None
+    sort: str = "updated"
+
+
+def _rank(field: str, values: list[str]) -> SqlCase:
+    """Order by the vocabulary's own order (most pressing / earliest stage first) rather
+    than alphabetically by code."""
+    return SqlCase(
+        *[When(**{field: v}, then=Value(i)) for i, v in enumerate(values)],
+        default=Value(len(values)),
+        output_field=IntegerField(),
     )
-    q = q.strip()
-    if q:
-        qs = qs.filter(reference__icontains=q)
-    return qs.order_by("-updated_at", "-id")
+
+
+def _name_q(text: str) -> Q:
+    """Every word of ``text`` appears in one of the person's names, in either script."""
+    q = Q()
+    for word in text.split():
+        q &= (
+            Q(person__given_name__icontains=word)
+            | Q(person__family_name__icontains=word)
+            | Q(person__given_name_latin__icontains=word)
+            | Q(person__family_name_latin__icontains=word)
+        )
+    return q
+
+
+def case_list(
+    user: access.AnyUser, *, q: str = "", filters: CaseFilters | None = None
+) -> QuerySet[Case]:
+    """The case list: visible cases with what a row shows.
+
+    Name and phone searches run only among cases whose identity the user may see
+    (``cases_visible_to(user, VIEW_IDENTITY)``); the view refuses them outright for roles
+    without view identity. The query count does not depend on the page size: person, owner
+    and assignee are joined, identity permission is annotated per row."""
+    f = filters or CaseFilters(q=q)
+    if f.search_by in ("name", "phone") and f.q.strip():
+        qs = access.cases_visible_to(user, access.VIEW_IDENTITY)
+        if f.search_by == "name":
+            qs = qs.filter(_name_q(f.q))
+        else:
+            qs = qs.filter(
+                Q(person__phone=f.phone_e164)
+                | Exists(
+                    DistressCall.cases.through.objects.filter(
+                        case_id=OuterRef("pk"), distresscall__caller_phone=f.phone_e164
+                    )
+                )
+            )
+    else:
+        qs = access.cases_visible_to(user, access.VIEW)
+        if f.q.strip():
+            qs = qs.filter(reference__icontains=f.q.strip())
+    if f.status:
+        qs = qs.filter(status=f.status)
+    if f.urgency:
+        qs = qs.filter(urgency=f.urgency)
+    if f.exploitation:
+        qs = qs.filter(
+            Exists(CaseExploitation.objects.filter(case=OuterRef("pk"), type=f.exploitation))
+        )
+    if f.country:
+        qs = qs.filter(country_of_exploitation=f.country)
+    if f.mine:
+        qs = qs.filter(assigned_to_id=getattr(user, "pk", None))
+    if f.group:
+        qs = qs.filter(group_id=f.group)
+    ordering = SORTS.get(f.sort, SORTS["updated"])
+    if f.sort == "urgency":
+        qs = qs.annotate(urgency_rank=_rank("urgency", Urgency.values))
+    elif f.sort == "status":
+        qs = qs.annotate(status_rank=_rank("status", CaseStatus.values))
+    return qs.select_related("person", "owner_organization", "assigned_to").order_by(*ordering)
+
+
+def status_counts(qs: QuerySet[Case]) -> dict[str, int]:
+    """How many of the listed cases are in each status, in one aggregate query."""
+    agg = qs.order_by().aggregate(
+        **{s.value: Count("pk", filter=Q(status=s.value)) for s in CaseStatus}
+    )
+    return {s: agg[s] or 0 for s in CaseStatus.values}
+
+
+# --- duplicates at intake ------------------------------------------------------------------
+
+TRIGRAM_THRESHOLD = 0.35
+
+
+def possible_duplicates(
+    user: access.AnyUser, *, phones: list[str], names: list[str], limit: int = 10
+) -> list[Case]:
+    """Existing cases that may be about the same person: the same phone (person's or a
+    caller's, in E.164) or a similar name (trigram similarity on PostgreSQL, a plain
+    case-insensitive match elsewhere). Only among cases whose identity the user may see —
+    the warning shows names, so it must never reach further than that."""
+    phones = [p for p in phones if p]
+    names = [n.strip() for n in names if n and n.strip()]
+    if not phones and not names:
+        return []
+    qs = access.cases_visible_to(user, access.VIEW_IDENTITY)
+    match: Any = Q()
+    if phones:
+        match |= Q(person__phone__in=phones) | Exists(
+            DistressCall.cases.through.objects.filter(
+                case_id=OuterRef("pk"), distresscall__caller_phone__in=phones
+            )
+        )
+    if names and connection.vendor == "postgresql":
+        from django.contrib.postgres.search import TrigramSimilarity
+
+        native = Concat("person__given_name", Value(" "), "person__family_name")
+        latin = Concat("person__given_name_latin", Value(" "), "person__family_name_latin")
+        scores = [TrigramSimilarity(native, n) for n in names] + [
+            TrigramSimilarity(latin, n) for n in names
+        ]
+        qs = qs.annotate(name_score=Greatest(*scores) if len(scores) > 1 else scores[0])
+        match |= Q(name_score__gte=TRIGRAM_THRESHOLD)
+    elif names:
+        for n in names:
+            match |= _name_q(n)
+    return list(qs.filter(match).select_related("person", "owner_organization")[:limit])
+
+
+# --- case page ------------------------------------------------------------------------------
+
+
+def group_cases(user: access.AnyUser, case: Case) -> list[Case]:
+    """The other cases of the case's group that the user may see, each annotated with
+    ``can_view_identity`` so the page redacts per case (one query)."""
+    if case.group_id is None:
+        return []
+    return list(
+        access.cases_visible_to(user, access.VIEW)
+        .filter(group_id=case.group_id)
+        .exclude(pk=case.pk)
+        .select_related("person")
+        .order_by("reference")
+    )
+
+
+def calls_for(case: Case) -> list[DistressCall]:
+    return list(case.calls.select_related("logged_by", "organization").order_by("-received_at"))
+
+
+def notes_for(case: Case) -> list[CaseNote]:
+    return list(case.notes.select_related("author", "organization").order_by("-created_at"))
+
+
+def consents_for(case: Case) -> list[Consent]:
+    return list(
+        case.consents.select_related("recorded_by", "withdrawn_by").order_by("-given_at", "-id")
+    )

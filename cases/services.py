@@ -3,15 +3,31 @@ adds the timeline entry and the audit event."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+from datetime import timedelta
+from typing import Any
+
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.db.models import F
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from audit.models import AuditAction
 from audit.services import audit_record
 from partners.models import Organization, User
 
 from . import access, timeline
-from .models import Case, CaseGroup, CaseNote, Person, ReferenceCounter
+from .models import (
+    Case,
+    CaseExploitation,
+    CaseGroup,
+    CaseNote,
+    Consent,
+    DistressCall,
+    Person,
+    ReferenceCounter,
+)
 
 
 def next_reference(organization: Organization, *, year: int | None = None) -> str:
@@ -64,3 +80,335 @@ def case_note_add(*, case: Case, body: str, by: User) -> CaseNote:
     timeline.record(case=case, kind="note_added", actor=by)
     audit_record(action=AuditAction.CHANGED, actor=by, target=case, detail={"note": note.pk})
     return note
+
+
+# --- intake -------------------------------------------------------------------------------
+
+CASE_FACT_FIELDS = (
+    "industry",
+    "means_of_control",
+    "country_of_exploitation",
+    "trafficking_status",
+    "recruiter_relation",
+)
+
+
+@dataclass
+class PersonIntake:
+    """One person named in a call: either a new Person (unsaved) or an existing case the
+    caseworker linked after the duplicate warning."""
+
+    person: Person | None = None
+    link_case_id: int | None = None
+
+
+@transaction.atomic
+def distress_call_create(
+    *,
+    by: User,
+    call: DistressCall,
+    persons: list[PersonIntake] | None = None,
+    existing_case: Case | None = None,
+    exploitation_types: list[str] | None = None,
+    case_fields: dict[str, Any] | None = None,
+) -> tuple[DistressCall, list[Case]]:
+    """Log a distress call in one transaction.
+
+    ``call`` is an unsaved DistressCall (validated by the form). With ``existing_case`` the
+    call is attached to that case (the caller must be allowed to change it). Otherwise one
+    case is opened per person; persons whose ``link_case_id`` is set are attached instead.
+    New cases of one call share a CaseGroup when there are several. Any failure — a person
+    that does not validate, a linked case the user may not change — rolls everything back.
+
+    Returns the call and the cases it concerns (new and linked, in form order)."""
+    if not access.may_log_calls(by):
+        raise PermissionDenied
+    organization = by.organization
+    assert organization is not None
+    exploitation_types = list(exploitation_types or [])
+    case_fields = dict(case_fields or {})
+    call.organization = organization
+    call.logged_by = by
+    call.full_clean(exclude=["organization", "logged_by"])
+    call.save()
+
+    cases: list[Case] = []
+    if existing_case is not None:
+        access.require(by, existing_case, access.CHANGE)
+        cases.append(existing_case)
+    else:
+        persons = persons or []
+        if not persons:
+            raise ValidationError(_("Name at least one person, or choose an existing case."))
+        new_count = sum(1 for p in persons if p.link_case_id is None)
+        group = None
+        if new_count > 1:
+            group = CaseGroup.objects.create(
+                owner_organization=organization,
+                label=_("Call of %(date)s") % {"date": f"{call.received_at:%Y-%m-%d}"},
+            )
+            call.group = group
+            call.save(update_fields=["group"])
+        for item in persons:
+            if item.link_case_id is not None:
+                cases.append(access.case_for(by, item.link_case_id, access.CHANGE))
+                continue
+            assert item.person is not None
+            case = case_create(
+                organization=organization,
+                by=by,
+                person=item.person,
+                group=group,
+                urgency=call.urgency,
+                assigned_to=by,
+                country_of_origin=item.person.nationality,
+                current_country=call.reported_country,
+                created_at=call.received_at,
+                **case_fields,
+            )
+            CaseExploitation.objects.bulk_create(
+                [CaseExploitation(case=case, type=t) for t in exploitation_types]
+            )
+            cases.append(case)
+    call.cases.add(*cases)
+    for case in cases:
+        timeline.record(
+            case=case,
+            kind="call_logged",
+            actor=by,
+            data={"channel": str(call.get_channel_display())},
+        )
+        audit_record(action=AuditAction.CHANGED, actor=by, target=case, detail={"call": call.pk})
+    return call, cases
+
+
+# --- editing with optimistic locking --------------------------------------------------------
+
+
+class StaleCase(Exception):
+    """The case changed since the editor loaded it. ``current`` is the case as it is now."""
+
+    def __init__(self, current: Case):
+        super().__init__("The case was changed by someone else")
+        self.current = current
+
+
+EDITABLE_CASE_FIELDS = (
+    "status",
+    "urgency",
+    "trafficking_status",
+    "trafficking_status_decided_by",
+    "trafficking_status_decided_at",
+    "means_of_control",
+    "industry",
+    "recruiter_relation",
+    "country_of_origin",
+    "country_of_exploitation",
+    "current_country",
+    "current_place",
+    "assigned_to",
+)
+
+
+@transaction.atomic
+def case_update(
+    *,
+    case: Case,
+    by: User,
+    version: int,
+    changes: dict[str, Any],
+    exploitation_types: list[str] | None = None,
+) -> Case:
+    """Change a case's facts. ``version`` is the version the editor loaded: if the case has
+    moved on since, nothing is written and StaleCase is raised (no silent lost update).
+
+    The row is locked for the rest of the transaction, so two saves carrying the same
+    version cannot both pass the check."""
+    access.require(by, case, access.CHANGE)
+    unknown = set(changes) - set(EDITABLE_CASE_FIELDS)
+    if unknown:
+        raise ValueError(f"Not editable: {sorted(unknown)}")
+    if "current_place" in changes:
+        access.require(by, case, access.VIEW_IDENTITY)
+    current = Case.objects.select_for_update().get(pk=case.pk)
+    if current.version != version:
+        raise StaleCase(current)
+    if "assigned_to" in changes and changes["assigned_to"] != current.assigned_to:
+        access.require(by, case, access.ASSIGN)
+        assignee = changes["assigned_to"]
+        if assignee is not None and (
+            assignee.organization_id != current.owner_organization_id or not assignee.is_active
+        ):
+            raise ValidationError({"assigned_to": _("Assign only to a member of the owner.")})
+    changed = [f for f, v in changes.items() if getattr(current, f) != v]
+    old_status = current.get_status_display()
+    for field, value in changes.items():
+        setattr(current, field, value)
+    if exploitation_types is not None:
+        new_types = set(exploitation_types)
+        old_types = set(current.exploitations.values_list("type", flat=True))
+        if new_types != old_types:
+            changed.append("exploitation_types")
+            current.exploitations.exclude(type__in=new_types).delete()
+            CaseExploitation.objects.bulk_create(
+                [CaseExploitation(case=current, type=t) for t in new_types - old_types]
+            )
+    if not changed:
+        return current
+    now = timezone.now()
+    if "status" in changed:
+        current.status_changed_at = now
+        current.status_changed_by = by
+    current.version = F("version") + 1
+    current.full_clean(exclude=["reference", "pseudonym", "person", "version"])
+    current.save()
+    current.refresh_from_db()
+    if "status" in changed:
+        timeline.record(
+            case=current,
+            kind="status_changed",
+            actor=by,
+            data={"old": str(old_status), "new": str(current.get_status_display())},
+        )
+    if "assigned_to" in changed:
+        assignee = current.assigned_to
+        timeline.record(
+            case=current,
+            kind="assigned",
+            actor=by,
+            data={"assignee": (assignee.get_full_name() or assignee.username) if assignee else "—"},
+        )
+    if set(changed) - {"status", "assigned_to"}:
+        timeline.record(case=current, kind="case_updated", actor=by)
+    audit_record(action=AuditAction.CHANGED, actor=by, target=current, detail={"fields": changed})
+    return current
+
+
+PERSON_EDITABLE_FIELDS = (
+    "given_name",
+    "family_name",
+    "given_name_latin",
+    "family_name_latin",
+    "sex",
+    "date_of_birth",
+    "estimated_age",
+    "nationality",
+    "stateless",
+    "languages",
+    "phone",
+    "document_number",
+    "family_contacts",
+)
+
+
+@transaction.atomic
+def person_update(*, case: Case, by: User, version: int, changes: dict[str, Any]) -> Person:
+    """Correct the identity or facts of the case's person. Locked on the case's version like
+    ``case_update``: a save based on an outdated page raises StaleCase and writes nothing.
+    Needs change and view identity (the form shows the identity it edits)."""
+    access.require(by, case, access.CHANGE)
+    access.require(by, case, access.VIEW_IDENTITY)
+    unknown = set(changes) - set(PERSON_EDITABLE_FIELDS)
+    if unknown:
+        raise ValueError(f"Not editable: {sorted(unknown)}")
+    current = Case.objects.select_for_update().select_related("person").get(pk=case.pk)
+    if current.version != version:
+        raise StaleCase(current)
+    person = current.person
+    changed = [f for f, v in changes.items() if getattr(person, f) != v]
+    if not changed:
+        return person
+    for field, value in changes.items():
+        setattr(person, field, value)
+    person.full_clean()
+    person.save()
+    Case.objects.filter(pk=current.pk).update(version=F("version") + 1, updated_at=timezone.now())
+    # Field names only: the timeline and the audit log never hold identity.
+    timeline.record(case=current, kind="person_updated", actor=by)
+    audit_record(action=AuditAction.CHANGED, actor=by, target=current, detail={"person": changed})
+    return person
+
+
+# --- notes ----------------------------------------------------------------------------------
+
+NOTE_EDIT_WINDOW = timedelta(hours=24)
+
+
+def note_editable_by(note: CaseNote, user: User) -> bool:
+    """Authors may correct their own note for 24 hours; after that it stands as written."""
+    return note.author_id == user.pk and timezone.now() - note.created_at < NOTE_EDIT_WINDOW
+
+
+@transaction.atomic
+def case_note_edit(*, note: CaseNote, body: str, by: User) -> CaseNote:
+    access.require(by, note.case, access.CHANGE)
+    access.require(by, note.case, access.VIEW_IDENTITY)
+    if not note_editable_by(note, by):
+        raise PermissionDenied
+    if not body.strip():
+        raise ValidationError({"body": _("The note cannot be empty.")})
+    note.body = body
+    note.save(update_fields=["body", "updated_at"])
+    timeline.record(case=note.case, kind="note_edited", actor=by)
+    audit_record(action=AuditAction.CHANGED, actor=by, target=note.case, detail={"note": note.pk})
+    return note
+
+
+# --- consent --------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def consent_record(
+    *,
+    case: Case,
+    by: User,
+    purpose: str,
+    granted: bool,
+    method: str,
+    given_at=None,
+    note: str = "",
+) -> Consent:
+    access.require(by, case, access.CHANGE)
+    consent = Consent(
+        case=case,
+        purpose=purpose,
+        granted=granted,
+        method=method,
+        given_at=given_at or timezone.now(),
+        recorded_by=by,
+        note=note,
+    )
+    consent.full_clean()
+    consent.save()
+    timeline.record(
+        case=case,
+        kind="consent_recorded",
+        actor=by,
+        data={
+            "purpose": str(consent.get_purpose_display()),
+            "answer": str(_("yes") if granted else _("no")),
+        },
+    )
+    audit_record(action=AuditAction.CHANGED, actor=by, target=case, detail={"consent": consent.pk})
+    return consent
+
+
+@transaction.atomic
+def consent_withdraw(*, consent: Consent, by: User) -> Consent:
+    access.require(by, consent.case, access.CHANGE)
+    consent = Consent.objects.select_for_update().get(pk=consent.pk)
+    if consent.withdrawn_at is not None or not consent.granted:
+        return consent  # idempotent: nothing to withdraw
+    consent.withdrawn_at = timezone.now()
+    consent.withdrawn_by = by
+    consent.save(update_fields=["withdrawn_at", "withdrawn_by"])
+    timeline.record(
+        case=consent.case,
+        kind="consent_withdrawn",
+        actor=by,
+        data={"purpose": str(consent.get_purpose_display())},
+    )
+    audit_record(
+        action=AuditAction.CHANGED, actor=by, target=consent.case, detail={"consent": consent.pk}
+    )
+    return consent

@@ -17,7 +17,7 @@ from django.utils.module_loading import module_has_submodule
 
 from cases import access, timeline
 from cases.models import Case, CaseExploitation, CaseGroup, Consent, DistressCall, Person
-from cases.services import case_create, case_note_add
+from cases.services import case_create, case_note_add, distress_call_create
 from cases.vocab import (
     CallChannel,
     CallerRelation,
@@ -286,6 +286,15 @@ CASES = [
 ]
 
 
+VESSEL_SUMMARY = (
+    "Three men on a fishing boat off Kuala Terengganu: passports taken, unpaid for months, "
+    "one beaten. The youngest is 17."
+)
+# Phones of some persons, so that the duplicate warning at intake can be tried.
+PHONES = {("Sokha", "Pov"): "+60123456789", ("Rathana", "Suon"): "+85598111222"}
+FOLLOW_UP_SUMMARY = "Second call: the compound moved him to another building; he is unhurt."
+
+
 class Command(BaseCommand):
     help = "Create the demo organisations, users and cases (idempotent)."
 
@@ -302,6 +311,7 @@ class Command(BaseCommand):
             orgs = self._organizations()
             users = self._users(orgs)
             created = self._cases(orgs, users)
+            self._follow_up_calls(orgs, users)
             self._app_demos(orgs, users)
         self.stdout.write(
             self.style.SUCCESS(
@@ -354,10 +364,38 @@ class Command(BaseCommand):
             User.objects.create_superuser("admin", "admin@demo.homeward.invalid", DEMO_PASSWORD)
         return users
 
+    def _follow_up_calls(self, orgs: dict[str, Organization], users: dict[str, User]) -> None:
+        """A later call about an existing case, attached to it through the intake service."""
+        if DistressCall.objects.filter(summary=FOLLOW_UP_SUMMARY).exists():
+            return
+        case = Case.objects.filter(
+            owner_organization=orgs["PPCARE"],
+            person__given_name_latin="Rathana",
+            person__family_name_latin="Suon",
+        ).first()
+        if case is None:
+            return
+        distress_call_create(
+            by=users["caseworker"],
+            call=DistressCall(
+                received_at=timezone.now() - timedelta(days=2),
+                channel=CallChannel.TELEGRAM,
+                caller_relation=CallerRelation.SELF,
+                caller_phone="+85598111222",
+                language="Khmer",
+                reported_country="MM",
+                reported_place="Myawaddy",
+                summary=FOLLOW_UP_SUMMARY,
+                urgency=Urgency.URGENT,
+            ),
+            existing_case=case,
+        )
+
     def _cases(self, orgs: dict[str, Organization], users: dict[str, User]) -> int:
         created = 0
         now = timezone.now()
         groups: dict[str, CaseGroup] = {}
+        calls: dict[str, DistressCall] = {}
         for i, (
             owner_code,
             native,
@@ -388,6 +426,7 @@ class Command(BaseCommand):
                 )
                 groups[group_key] = group
             person = Person(
+                phone=PHONES.get(latin, ""),
                 given_name=native[0],
                 family_name=native[1],
                 given_name_latin=latin[0],
@@ -419,17 +458,31 @@ class Command(BaseCommand):
             CaseExploitation.objects.bulk_create(
                 [CaseExploitation(case=case, type=t) for t in exploitation]
             )
-            call = DistressCall.objects.create(
-                organization=owner,
-                logged_by=worker,
-                received_at=case.created_at,
-                channel=CallChannel.PHONE if i % 2 else CallChannel.WHATSAPP,
-                caller_relation=CallerRelation.FAMILY,
-                summary="Family reports he cannot leave the workplace and has not been paid.",
-                urgency=urgency,
-                group=group,
-                reported_country=exploited_in,
-            )
+            # One call for everyone on the vessel: the group's first case opens it, the
+            # others are added to it, as the intake page does.
+            call = calls.get(group_key) if group_key else None
+            if call is None:
+                call = DistressCall.objects.create(
+                    organization=owner,
+                    logged_by=worker,
+                    received_at=case.created_at,
+                    channel=CallChannel.PHONE if i % 2 else CallChannel.WHATSAPP,
+                    caller_relation=CallerRelation.FAMILY,
+                    caller_name="Family member" if not group_key else "Srey Pov (sister)",
+                    caller_phone=f"+85512700{i:03d}" if nat == "KH" else f"+8562055500{i:03d}",
+                    callback_notes="After 7 pm, through the NGO office line",
+                    language="Khmer" if nat == "KH" else "Lao",
+                    summary=VESSEL_SUMMARY
+                    if group_key
+                    else "Family reports he cannot leave the workplace and has not been paid.",
+                    urgency=urgency,
+                    group=group,
+                    reported_country=exploited_in,
+                    reported_port="Kuala Terengganu" if group_key else "",
+                    vessel="KN 4471" if group_key else "",
+                )
+                if group_key:
+                    calls[group_key] = call
             call.cases.add(case)
             timeline.record(
                 case=case,

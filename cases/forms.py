@@ -1,0 +1,497 @@
+"""Forms of the intake, case and note pages. Each field validates with its own message."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from typing import Any, cast
+
+from django import forms
+from django.core import signing
+from django.forms import formset_factory
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from django_countries import countries
+from phonenumber_field.formfields import PhoneNumberField
+
+from partners.models import User
+from partners.roles import Role
+
+from . import access
+from .models import Case, Consent, DistressCall, Person
+from .vocab import (
+    CaseStatus,
+    ExploitationType,
+    Industry,
+    MeansOfControl,
+    RecruiterRelation,
+    TraffickingStatus,
+    Urgency,
+)
+
+UNKNOWN_COUNTRY = _("Unknown country: choose one from the list.")
+INVALID_PHONE = _("Enter a valid phone number, e.g. +60 12 345 6789.")
+MAX_AGE = 120
+
+
+def _country_messages(form: forms.BaseForm, *names: str) -> None:
+    for name in names:
+        form.fields[name].error_messages["invalid_choice"] = UNKNOWN_COUNTRY
+
+
+def _phone_field(region: str | None, label, required: bool = False) -> PhoneNumberField:
+    # The region lets a caseworker type a local number ("012 345 678"); it is stored E.164.
+    return PhoneNumberField(
+        region=region or None,
+        required=required,
+        label=label,
+        error_messages={"invalid": INVALID_PHONE},
+        widget=forms.TextInput(attrs={"type": "tel", "autocomplete": "off"}),
+    )
+
+
+class DistressCallForm(forms.ModelForm):
+    """The call itself, the case facts every new case of the call shares, and optionally an
+    existing case the call is about."""
+
+    existing_reference = forms.CharField(
+        label=_("About an existing case? Its reference"),
+        required=False,
+        help_text=_("Leave empty to open a case for each person below."),
+    )
+    exploitation_types = forms.MultipleChoiceField(
+        label=_("Types of exploitation"),
+        choices=ExploitationType.choices,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    industry = forms.ChoiceField(
+        label=_("Industry"), choices=[("", "—"), *Industry.choices], required=False
+    )
+    means_of_control = forms.MultipleChoiceField(
+        label=_("Methods of control"),
+        choices=MeansOfControl.choices,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+
+    class Meta:
+        model = DistressCall
+        fields = [
+            "received_at",
+            "channel",
+            "urgency",
+            "caller_name",
+            "caller_relation",
+            "caller_phone",
+            "callback_notes",
+            "language",
+            "reported_country",
+            "reported_place",
+            "reported_port",
+            "vessel",
+            "employer",
+            "summary",
+        ]
+        widgets = {
+            "received_at": forms.DateTimeInput(
+                attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"
+            ),
+            "summary": forms.Textarea(attrs={"rows": 4}),
+        }
+
+    def __init__(self, *args, user: User, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.user = user
+        region = str(user.organization.country) if user.organization else None
+        self.fields["caller_phone"] = _phone_field(region, _("Caller phone"))
+        self.fields["received_at"].initial = timezone.localtime().strftime("%Y-%m-%dT%H:%M")
+        self.fields["received_at"].input_formats = ["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M"]  # type: ignore[attr-defined]
+        for name in ("channel", "caller_relation", "urgency"):
+            self.fields[name].choices = [("", "—"), *self.fields[name].choices[1:]]  # type: ignore[attr-defined]
+        _country_messages(self, "reported_country")
+        self.existing_case: Case | None = None
+
+    def clean_received_at(self):
+        value = self.cleaned_data["received_at"]
+        if value and value > timezone.now() + timedelta(minutes=5):
+            raise forms.ValidationError(_("The call cannot have been received in the future."))
+        return value
+
+    def clean_existing_reference(self):
+        ref = self.cleaned_data["existing_reference"].strip()
+        if not ref:
+            return ""
+        # Only cases the user may change; anything else reads as unknown (no leak).
+        case = access.cases_visible_to(self.user, access.CHANGE).filter(reference=ref).first()
+        if case is None:
+            raise forms.ValidationError(_("No case with this reference that you may change."))
+        self.existing_case = case
+        return ref
+
+    def case_fields(self) -> dict[str, Any]:
+        data = self.cleaned_data
+        return {
+            "industry": data.get("industry") or "",
+            "means_of_control": list(data.get("means_of_control") or []),
+            "country_of_exploitation": data.get("reported_country") or "",
+        }
+
+
+class PersonIntakeForm(forms.ModelForm):
+    """One person named in the call. ``link_case`` is set when the caseworker chose, after
+    the duplicate warning, to attach the call to an existing case instead."""
+
+    link_case = forms.IntegerField(required=False, widget=forms.HiddenInput)
+
+    class Meta:
+        model = Person
+        fields = [
+            "given_name",
+            "family_name",
+            "given_name_latin",
+            "family_name_latin",
+            "sex",
+            "date_of_birth",
+            "estimated_age",
+            "nationality",
+            "stateless",
+            "phone",
+        ]
+        widgets: dict[str, forms.Widget] = {
+            "date_of_birth": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+        }
+
+    def __init__(self, *args, region: str | None = None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["phone"] = _phone_field(region, _("Phone"))
+        # Sex is asked, never assumed: the empty choice comes first and is not valid.
+        self.fields["sex"].choices = [("", "—"), *self.fields["sex"].choices[1:]]  # type: ignore[attr-defined]
+        self.fields["estimated_age"].max_value = MAX_AGE  # type: ignore[attr-defined]
+        self.fields["estimated_age"].error_messages["max_value"] = _(
+            "An age over 120 years is not plausible."
+        )
+        self.fields["estimated_age"].validators = []
+        self.fields["estimated_age"].widget.attrs.update({"min": 0, "max": MAX_AGE})
+        _country_messages(self, "nationality")
+
+    def clean_estimated_age(self):
+        age = self.cleaned_data.get("estimated_age")
+        if age is not None and age > MAX_AGE:
+            raise forms.ValidationError(_("An age over 120 years is not plausible."))
+        return age
+
+    def clean(self):
+        data = super().clean()
+        if data.get("stateless") and data.get("nationality"):
+            self.add_error("nationality", _("A stateless person has no nationality."))
+        return data
+
+
+class BasePersonFormSet(forms.BaseFormSet):
+    def __init__(self, *args, region: str | None = None, **kwargs):
+        self.region = region
+        super().__init__(*args, **kwargs)
+
+    def get_form_kwargs(self, index):
+        return {"region": self.region}
+
+    @property
+    def empty_form(self):
+        form = self.form(
+            auto_id=self.auto_id,
+            prefix=self.add_prefix("__prefix__"),
+            empty_permitted=True,
+            use_required_attribute=False,
+            region=self.region,
+            renderer=self.renderer,
+        )
+        self.add_fields(form, None)
+        return form
+
+
+PersonFormSet = cast(
+    type[BasePersonFormSet],
+    formset_factory(
+        PersonIntakeForm,
+        formset=BasePersonFormSet,
+        extra=0,
+        min_num=1,
+        validate_min=True,
+        max_num=30,
+        validate_max=True,
+    ),
+)
+
+
+# --- case edit ------------------------------------------------------------------------------
+
+SIGNER_SALT = "cases.case-edit-original"
+
+
+def snapshot(obj: Case | Person, fields: list[str]) -> dict[str, Any]:
+    """The values the editor saw, in form terms (JSON-able), to say later what someone else
+    changed."""
+    snap: dict[str, Any] = {}
+    for name in fields:
+        if name == "exploitation_types":
+            snap[name] = sorted(obj.exploitation_types)  # type: ignore[union-attr]
+        elif name == "assigned_to":
+            snap[name] = obj.assigned_to_id  # type: ignore[union-attr]
+        else:
+            value = getattr(obj, name)
+            if hasattr(value, "isoformat"):
+                value = value.isoformat()
+            elif not isinstance(value, list | int | type(None)):
+                value = str(value)
+            snap[name] = value
+    return snap
+
+
+case_snapshot = snapshot
+
+
+class VersionedFormMixin:
+    """``version`` and a signed snapshot of what the editor saw travel with the form."""
+
+    fields: dict
+    data: Any
+
+    def tracked_fields(self) -> list[str]:
+        return [f for f in self.fields if f not in ("version", "original")]
+
+    def original_values(self) -> dict[str, Any]:
+        try:
+            return signing.loads(self.data.get("original", ""), salt=SIGNER_SALT)
+        except signing.BadSignature:
+            return {}
+
+
+class CaseForm(VersionedFormMixin, forms.ModelForm):
+    """A case's facts. ``version`` and the signed ``original`` travel with the form so a
+    save based on an outdated page is refused, with the differences shown."""
+
+    version = forms.IntegerField(widget=forms.HiddenInput)
+    original = forms.CharField(widget=forms.HiddenInput, required=False)
+    exploitation_types = forms.MultipleChoiceField(
+        label=_("Types of exploitation"),
+        choices=ExploitationType.choices,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    means_of_control = forms.MultipleChoiceField(
+        label=_("Methods of control"),
+        choices=MeansOfControl.choices,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+
+    class Meta:
+        model = Case
+        fields = [
+            "status",
+            "urgency",
+            "trafficking_status",
+            "trafficking_status_decided_by",
+            "trafficking_status_decided_at",
+            "industry",
+            "recruiter_relation",
+            "country_of_origin",
+            "country_of_exploitation",
+            "current_country",
+            "current_place",
+            "assigned_to",
+        ]
+        widgets = {
+            "trafficking_status_decided_at": forms.DateInput(
+                attrs={"type": "date"}, format="%Y-%m-%d"
+            ),
+        }
+
+    def __init__(self, *args, user: User, perms: frozenset[str], **kwargs):
+        super().__init__(*args, **kwargs)
+        case = self.instance
+        choices = {
+            "status": CaseStatus.choices,
+            "urgency": Urgency.choices,
+            "trafficking_status": TraffickingStatus.choices,
+            "recruiter_relation": [("", "—"), *RecruiterRelation.choices],
+        }
+        for name, values in choices.items():
+            self.fields[name].choices = values
+        if access.VIEW_IDENTITY not in perms:
+            del self.fields["current_place"]
+        if access.ASSIGN in perms:
+            # Only members of the owner organisation who may work on cases: a foreign user
+            # id is not a valid choice, whatever the request says.
+            self.fields["assigned_to"].queryset = User.objects.filter(
+                organization_id=case.owner_organization_id,
+                is_active=True,
+                role__in=[Role.CASEWORKER, Role.COORDINATOR],
+            ).order_by("first_name", "username")
+            self.fields["assigned_to"].label_from_instance = lambda u: (
+                u.get_full_name() or u.username
+            )
+        else:
+            del self.fields["assigned_to"]
+        _country_messages(self, "country_of_origin", "country_of_exploitation", "current_country")
+        if not self.is_bound:
+            self.initial["version"] = case.version
+            self.initial["exploitation_types"] = case.exploitation_types
+            self.initial["means_of_control"] = list(case.means_of_control)
+            self.initial["original"] = signing.dumps(
+                case_snapshot(case, self.tracked_fields()), salt=SIGNER_SALT
+            )
+
+    def changes(self) -> dict[str, Any]:
+        return {
+            name: self.cleaned_data[name]
+            for name in self.fields
+            if name not in ("version", "original", "exploitation_types")
+        }
+
+
+def describe_differences(form, current: Case | Person) -> list[dict[str, str]]:
+    """What changed between the page the editor loaded and the record as it is now, in
+    words. ``form`` is a CaseForm or PersonEditForm."""
+    original = form.original_values()
+    now = snapshot(current, form.tracked_fields())
+    rows = []
+    for name, value in now.items():
+        if name in original and original[name] != value:
+            rows.append(
+                {
+                    "field": str(form.fields[name].label),
+                    "was": _display(form, name, original[name]),
+                    "now": _display(form, name, value),
+                }
+            )
+    return rows
+
+
+def _display(form, name: str, value: Any) -> str:
+    if value in (None, "", []):
+        return "—"
+    field = form.fields[name]
+    if name == "assigned_to":
+        user = User.objects.filter(pk=value).first()
+        return (user.get_full_name() or user.username) if user else "—"
+    if name.startswith("country") or name in ("current_country", "nationality"):
+        return str(dict(countries).get(value, value))
+    if isinstance(value, bool):
+        return str(_("yes") if value else _("no"))
+    choices = dict(getattr(field, "choices", []) or [])
+    if isinstance(value, list):
+        return ", ".join(str(choices.get(v, v)) for v in value)
+    return str(choices.get(value, value))
+
+
+class PersonEditForm(VersionedFormMixin, PersonIntakeForm):
+    """The person's identity and facts; locked on the case's version like the case form."""
+
+    version = forms.IntegerField(widget=forms.HiddenInput)
+    original = forms.CharField(widget=forms.HiddenInput, required=False)
+
+    class Meta(PersonIntakeForm.Meta):
+        fields = [
+            *PersonIntakeForm.Meta.fields,
+            "languages",
+            "document_number",
+            "family_contacts",
+        ]
+        widgets: dict[str, forms.Widget] = {
+            **PersonIntakeForm.Meta.widgets,
+            "family_contacts": forms.Textarea(attrs={"rows": 3}),
+        }
+
+    def __init__(self, *args, case: Case, **kwargs):
+        super().__init__(*args, **kwargs)
+        del self.fields["link_case"]
+        if not self.is_bound:
+            self.initial["version"] = case.version
+            self.initial["original"] = signing.dumps(
+                snapshot(self.instance, self.tracked_fields()), salt=SIGNER_SALT
+            )
+
+    def changes(self) -> dict[str, Any]:
+        return {name: self.cleaned_data[name] for name in self.tracked_fields()}
+
+
+# --- notes and consent ----------------------------------------------------------------------
+
+
+class NoteForm(forms.Form):
+    body = forms.CharField(
+        label=_("Note"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        error_messages={"required": _("The note cannot be empty.")},
+    )
+
+    def clean_body(self):
+        body = self.cleaned_data["body"].strip()
+        if not body:
+            raise forms.ValidationError(_("The note cannot be empty."))
+        return body
+
+
+class ConsentForm(forms.ModelForm):
+    class Meta:
+        model = Consent
+        fields = ["purpose", "granted", "method", "given_at", "note"]
+        widgets = {
+            "given_at": forms.DateTimeInput(
+                attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"
+            ),
+        }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["given_at"].input_formats = ["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M"]
+        self.fields["given_at"].initial = timezone.localtime().strftime("%Y-%m-%dT%H:%M")
+        self.fields["method"].choices = [("", "—"), *self.fields["method"].choices[1:]]
+
+    def clean_given_at(self):
+        value = self.cleaned_data["given_at"]
+        if value and value > timezone.now() + timedelta(minutes=5):
+            raise forms.ValidationError(_("Consent cannot be given in the future."))
+        return value
+
+
+# --- case list ------------------------------------------------------------------------------
+
+SEARCH_BY = [
+    ("reference", _("Reference")),
+    ("name", _("Name")),
+    ("phone", _("Phone")),
+]
+SORT_CHOICES = [
+    ("updated", _("Last updated")),
+    ("created", _("Newest")),
+    ("urgency", _("Urgency")),
+    ("status", _("Status")),
+    ("reference", _("Reference")),
+]
+
+
+class CaseListForm(forms.Form):
+    q = forms.CharField(label=_("Search"), required=False)
+    by = forms.ChoiceField(label=_("Search by"), choices=SEARCH_BY, required=False)
+    status = forms.ChoiceField(
+        label=_("Status"), choices=[("", _("Any")), *CaseStatus.choices], required=False
+    )
+    urgency = forms.ChoiceField(
+        label=_("Urgency"), choices=[("", _("Any")), *Urgency.choices], required=False
+    )
+    exploitation = forms.ChoiceField(
+        label=_("Exploitation"), choices=[("", _("Any")), *ExploitationType.choices], required=False
+    )
+    country = forms.ChoiceField(
+        label=_("Country of exploitation"), choices=[("", _("Any"))], required=False
+    )
+    mine = forms.BooleanField(label=_("Assigned to me"), required=False)
+    group = forms.IntegerField(required=False, widget=forms.HiddenInput)
+    sort = forms.ChoiceField(label=_("Sort by"), choices=SORT_CHOICES, required=False)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["country"].choices = [("", _("Any")), *countries]
+        _country_messages(self, "country")

@@ -1,0 +1,22 @@
+"""HTTP only: parse, check access through cases.access, call a service or selector, render.
+
+htmx endpoints answer with a fragment when called by htmx (HX-Request) and redirect to the
+case page otherwise, so every form also works without JavaScript."""
+
+from .detail import case_detail, case_edit, case_timeline, person_edit
+from .intake import intake
+from .listing import case_list
+from .sections import consent_add, consent_withdraw, note_add, note_edit
+
+__all__ = [
+    "case_detail",
+    "case_edit",
+    "case_list",
+    "case_timeline",
+    "consent_add",
+    "consent_withdraw",
+    "intake",
+    "note_add",
+    "note_edit",
+    "person_edit",
+]

@@ -1,0 +1,164 @@
+"""The case page, its edit forms and the timeline fragment."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core import signing
+from django.core.exceptions import ValidationError
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+
+from audit.models import AuditAction
+from audit.services import audit_record
+
+from .. import access, panels, selectors, services, timeline
+from ..forms import (
+    SIGNER_SALT,
+    CaseForm,
+    PersonEditForm,
+    case_snapshot,
+    describe_differences,
+    snapshot,
+)
+from ..models import Case
+from ..redaction import person_for
+from ..vocab import MeansOfControl
+from .common import STALE_MESSAGE, _case, _region, _user
+from .sections import _consents_context, _notes_context
+
+
+@login_required
+def case_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    case = _case(request, pk)
+    perms = access.perms_for(request.user, case)
+    can_view_identity = access.VIEW_IDENTITY in perms
+    if can_view_identity:
+        audit_record(
+            action=AuditAction.VIEWED_IDENTITY, actor=request.user, target=case, request=request
+        )
+    group = [
+        {"case": c, "person": person_for(c, can_view_identity=c.can_view_identity)}  # type: ignore[attr-defined]
+        for c in selectors.group_cases(request.user, case)
+    ]
+    context = {
+        "case": case,
+        "perms": perms,
+        "person": person_for(case, can_view_identity=can_view_identity),
+        "can_view_identity": can_view_identity,
+        "group_rows": group,
+        "calls": selectors.calls_for(case),
+        "means_of_control": [
+            str(MeansOfControl(m).label) if m in MeansOfControl.values else m
+            for m in case.means_of_control
+        ],
+        "timeline": timeline.entries_for(case),
+        "panels": panels.panels_for(request, case, perms),
+        **_notes_context(request, case, perms),
+        **_consents_context(case, perms),
+    }
+    return render(request, "cases/case_detail.html", context)
+
+
+@login_required
+def case_timeline(request: HttpRequest, pk: int) -> HttpResponse:
+    case = _case(request, pk)
+    return render(
+        request,
+        "cases/partials/timeline.html",
+        {"case": case, "timeline": timeline.entries_for(case)},
+    )
+
+
+# --- edit -----------------------------------------------------------------------------------
+
+
+@login_required
+def case_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    case = _case(request, pk, access.CHANGE)
+    perms = access.perms_for(request.user, case)
+    differences: list[dict[str, str]] = []
+    if request.method == "POST":
+        form = CaseForm(request.POST, instance=case, user=_user(request), perms=perms)
+        if form.is_valid():
+            try:
+                services.case_update(
+                    case=case,
+                    by=_user(request),
+                    version=form.cleaned_data["version"],
+                    changes=form.changes(),
+                    exploitation_types=form.cleaned_data["exploitation_types"],
+                )
+            except services.StaleCase as stale:
+                current = stale.current
+                differences = describe_differences(form, current)
+                # Keep this person's input; carry the new version so that saving again is a
+                # deliberate decision taken after seeing what changed.
+                data = request.POST.copy()
+                data["version"] = str(current.version)
+                data["original"] = signing.dumps(
+                    case_snapshot(current, form.tracked_fields()), salt=SIGNER_SALT
+                )
+                fresh = Case.objects.select_related("person", "owner_organization").get(pk=pk)
+                form = CaseForm(data, instance=fresh, user=_user(request), perms=perms)
+                form.is_valid()
+                form.add_error(None, STALE_MESSAGE)
+                return render(
+                    request,
+                    "cases/case_edit.html",
+                    {"case": case, "form": form, "differences": differences},
+                    status=409,
+                )
+            except ValidationError as exc:
+                form.add_error(None, exc)
+            else:
+                messages.success(request, _("Case saved."))
+                return redirect(case.get_absolute_url())
+        return render(request, "cases/case_edit.html", {"case": case, "form": form}, status=422)
+    form = CaseForm(instance=case, user=_user(request), perms=perms)
+    return render(request, "cases/case_edit.html", {"case": case, "form": form})
+
+
+@login_required
+def person_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    case = _case(request, pk, access.CHANGE)
+    access.require(request.user, case, access.VIEW_IDENTITY)
+    user = _user(request)
+    region = _region(user)
+    if request.method == "POST":
+        form = PersonEditForm(request.POST, instance=case.person, case=case, region=region)
+        if form.is_valid():
+            try:
+                services.person_update(
+                    case=case,
+                    by=user,
+                    version=form.cleaned_data["version"],
+                    changes=form.changes(),
+                )
+            except services.StaleCase as stale:
+                current = Case.objects.select_related("person").get(pk=pk)
+                differences = describe_differences(form, current.person)
+                data = request.POST.copy()
+                data["version"] = str(stale.current.version)
+                data["original"] = signing.dumps(
+                    snapshot(current.person, form.tracked_fields()), salt=SIGNER_SALT
+                )
+                form = PersonEditForm(data, instance=current.person, case=current, region=region)
+                form.is_valid()
+                form.add_error(None, STALE_MESSAGE)
+                return render(
+                    request,
+                    "cases/person_edit.html",
+                    {"case": case, "form": form, "differences": differences},
+                    status=409,
+                )
+            except ValidationError as exc:
+                form.add_error(None, exc)
+            else:
+                messages.success(request, _("Person saved."))
+                return redirect(case.get_absolute_url())
+        return render(request, "cases/person_edit.html", {"case": case, "form": form}, status=422)
+    audit_record(action=AuditAction.VIEWED_IDENTITY, actor=user, target=case, request=request)
+    form = PersonEditForm(instance=case.person, case=case, region=region)
+    return render(request, "cases/person_edit.html", {"case": case, "form": form})

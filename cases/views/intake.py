@@ -1,0 +1,132 @@
+"""The distress-call intake page."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.forms.utils import ErrorDict, ErrorList
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+
+from audit.models import AuditAction
+from audit.services import audit_record
+
+from .. import access, selectors, services
+from ..forms import DistressCallForm, PersonFormSet
+from ..models import Case
+from .common import _region, _user
+
+# --- intake ---------------------------------------------------------------------------------
+
+
+def _suppress_errors(form, formset) -> None:
+    """Re-show a form after "add a person" without judging half-typed input yet."""
+    form._errors = ErrorDict()
+    formset._errors = []
+    formset._non_form_errors = ErrorList()
+    for f in formset.forms:
+        f._errors = ErrorDict()
+
+
+def _duplicates(request: HttpRequest, form: DistressCallForm, formset) -> list[list[Case]]:
+    caller_phone = form.cleaned_data.get("caller_phone")
+    found: list[list[Case]] = []
+    for pform in formset.forms:
+        d = pform.cleaned_data
+        phones = [str(p.as_e164) for p in (d.get("phone"), caller_phone) if p]
+        names = [
+            " ".join(x for x in (d.get("given_name"), d.get("family_name")) if x),
+            " ".join(x for x in (d.get("given_name_latin"), d.get("family_name_latin")) if x),
+        ]
+        found.append(selectors.possible_duplicates(request.user, phones=phones, names=names))
+    shown = sum(len(f) for f in found)
+    if shown:
+        audit_record(
+            action=AuditAction.SEARCHED_IDENTITY,
+            actor=request.user,
+            request=request,
+            detail={"by": "intake duplicate check", "shown": shown},
+        )
+    return found
+
+
+@login_required
+def intake(request: HttpRequest) -> HttpResponse:
+    if not access.may_log_calls(request.user):
+        raise PermissionDenied
+    user = _user(request)
+    region = _region(user)
+    duplicates: list[list[Case]] = []
+    if request.method != "POST":
+        form = DistressCallForm(user=user)
+        formset = PersonFormSet(prefix="persons", region=region)
+        return _render_intake(request, form, formset, duplicates)
+
+    data = request.POST.copy()
+    if "add_person" in data:
+        total = int(data.get("persons-TOTAL_FORMS") or 1)
+        data["persons-TOTAL_FORMS"] = str(min(total + 1, 30))
+        form = DistressCallForm(data, user=user)
+        formset = PersonFormSet(data, prefix="persons", region=region)
+        _suppress_errors(form, formset)
+        return _render_intake(request, form, formset, duplicates)
+
+    form = DistressCallForm(data, user=user)
+    formset = PersonFormSet(data, prefix="persons", region=region)
+    call_ok = form.is_valid()
+    existing = form.existing_case if call_ok else None
+    if existing is not None and any(f.has_changed() for f in formset.forms):
+        # Ambiguous: attach to the case, or open new ones? Ask rather than guess.
+        form.add_error(
+            "existing_reference",
+            _("A call about an existing case names no new persons: clear one or the other."),
+        )
+        call_ok, existing = False, None
+    persons_ok = existing is not None or formset.is_valid()
+    if not (call_ok and persons_ok):
+        return _render_intake(request, form, formset, duplicates, status=422)
+    if existing is None and "go_on" not in data:
+        duplicates = _duplicates(request, form, formset)
+        if any(duplicates):
+            return _render_intake(request, form, formset, duplicates)
+    persons = []
+    if existing is None:
+        for pform in formset.forms:
+            link = pform.cleaned_data.get("link_case")
+            if link:
+                persons.append(services.PersonIntake(link_case_id=link))
+            else:
+                persons.append(services.PersonIntake(person=pform.save(commit=False)))
+    try:
+        call, cases = services.distress_call_create(
+            by=user,
+            call=form.save(commit=False),
+            persons=persons,
+            existing_case=existing,
+            exploitation_types=form.cleaned_data.get("exploitation_types"),
+            case_fields=form.case_fields(),
+        )
+    except ValidationError as exc:
+        form.add_error(None, exc)
+        return _render_intake(request, form, formset, duplicates, status=422)
+    messages.success(
+        request,
+        _("Call logged for %(refs)s.") % {"refs": ", ".join(c.reference for c in cases)},
+    )
+    return redirect(cases[0].get_absolute_url())
+
+
+def _render_intake(request, form, formset, duplicates, status=200) -> HttpResponse:
+    rows = []
+    for i, pform in enumerate(formset.forms):
+        dups = duplicates[i] if i < len(duplicates) else []
+        rows.append({"form": pform, "number": i + 1, "duplicates": dups})
+    context = {
+        "form": form,
+        "formset": formset,
+        "rows": rows,
+        "has_duplicates": any(duplicates),
+    }
+    return render(request, "cases/intake.html", context, status=status)
