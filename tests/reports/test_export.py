@@ -276,3 +276,15 @@ def test_unknown_format_or_bad_filters_are_refused(client, coordinator):
     assert client.post(EXPORT, {"format": "csv", "date_from": "nope"}).status_code == 400
     assert client.get(EXPORT).status_code == 405
     assert not AccessEvent.objects.filter(action=AuditAction.EXPORT_REQUESTED).exists()
+
+
+def test_demo_seed_records_statistics_consent_once(settings):
+    from django.core.management import call_command
+
+    settings.DEBUG = True
+    call_command("seed_demo")
+    statistics = Consent.objects.filter(purpose=ConsentPurpose.STATISTICS)
+    n = statistics.count()
+    assert n == Case.objects.count() > 0
+    call_command("seed_demo")
+    assert statistics.count() == n
