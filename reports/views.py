@@ -16,6 +16,9 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         raise PermissionDenied
     form = FilterForm(request.GET or None)
     filters = form.filters()
+    if not form.is_bound:
+        # Show the default period in the inputs, so the page says what it counts.
+        form = FilterForm(initial={"date_from": filters.date_from, "date_to": filters.date_to})
     context = {
         "form": form,
         "filters": filters,

@@ -84,9 +84,7 @@ def test_dashboard_page_renders_accessible_charts_without_style(client, coordina
     assert '<title id="fig-by_sex-svg">' in html
     assert "<table" in html
     assert "style=" not in html
-    assert "<script>" not in html and "<script " not in html.replace(
-        '<script src="/static/', ""
-    )
+    assert "<script>" not in html and "<script " not in html.replace('<script src="/static/', "")
     assert "/cases/?" in html and "sex=male" in html
     # no identity on the dashboard
     assert case_in.person.family_name_latin not in html
@@ -114,3 +112,11 @@ def test_dashboard_reports_an_inverted_period(client, coordinator):
     assert "must not be before its start" in response.content.decode()
     # and falls back to the default period rather than counting nothing
     assert response.context["filters"] == Filters.default()
+
+
+def test_dashboard_shows_the_default_period_in_the_form(client, coordinator):
+    client.force_login(coordinator)
+    html = client.get(DASHBOARD).content.decode()
+    default = Filters.default()
+    assert f'value="{default.date_from.isoformat()}"' in html
+    assert f'value="{default.date_to.isoformat()}"' in html

@@ -106,8 +106,21 @@ def test_no_identity_in_headers_or_bytes(client, coordinator, org, caseworker):
         lowered = text.decode("utf-8-sig").lower()
         header = lowered.splitlines()[0]
         assert header.split(",") == [h.lower() for h in ctdc.HEADERS]
-        for word in ("name", "phone", "birth", "dob", "documentnumber", "place", "note",
-                     "date", "reference", "pseudonym", "summary", "address", "contact"):
+        for word in (
+            "name",
+            "phone",
+            "birth",
+            "dob",
+            "documentnumber",
+            "place",
+            "note",
+            "date",
+            "reference",
+            "pseudonym",
+            "summary",
+            "address",
+            "contact",
+        ):
             assert word not in header
         for c in cases:
             for secret in (

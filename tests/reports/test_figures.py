@@ -192,7 +192,9 @@ def test_cases_by_country_of_exploitation(coordinator, dataset):
 
 
 def test_country_filter_narrows_every_case_figure(coordinator, dataset):
-    filters = Filters(date_from=Filters.default().date_from, date_to=timezone.localdate(), country="MY")
+    filters = Filters(
+        date_from=Filters.default().date_from, date_to=timezone.localdate(), country="MY"
+    )
     assert values(selectors.by_sex(coordinator, filters)) == {
         "Male": 1,
         "Female": 0,

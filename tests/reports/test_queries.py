@@ -41,3 +41,22 @@ def test_export_query_count_is_flat(coordinator, org, caseworker, n, django_asse
     with django_assert_num_queries(1):  # one SELECT with the flags as EXISTS columns
         rows = ctdc.rows(coordinator, Filters.default())
     assert len(rows) == n
+
+
+def test_dashboard_page_query_count_does_not_grow(client, coordinator, org, caseworker):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client.force_login(coordinator)
+
+    def page_queries() -> int:
+        with CaptureQueriesContext(connection) as ctx:
+            assert client.get("/reports/").status_code == 200
+        return len(ctx.captured_queries)
+
+    for _i in range(10):
+        build_case(org, caseworker, exploitation=["forced_labour"])
+    at_10 = page_queries()
+    for _i in range(40):
+        build_case(org, caseworker, exploitation=["forced_labour"])
+    assert page_queries() == at_10
