@@ -17,5 +17,6 @@ urlpatterns = [
     path("exports/", include("exports.urls")),
     path("api/", include("api.urls")),
     path("i18n/setlang/", views.set_language, name="set_language"),
+    path("reports/", include("reports.urls")),
     path("admin/", admin.site.urls),
 ]

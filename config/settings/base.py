@@ -54,6 +54,7 @@ INSTALLED_APPS = [
     "notifications",
     "audit",
     "api",
+    "reports",
 ]
 
 MIDDLEWARE = [
@@ -281,3 +282,7 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": env("LOG_LEVEL", "INFO")},
     "loggers": {"django.db.backends": {"level": "WARNING"}},
 }
+
+# Small-cell suppression in the de-identified export: a combination of quasi-identifiers
+# shared by fewer records than this is suppressed (docs/reporting.md).
+REPORTS_MIN_CELL = 5

@@ -3,7 +3,7 @@
 Comments and {% blocktranslate %} blocks are removed and every other {% %} and {{ }} is
 replaced by a letter-free placeholder; the rest is parsed as HTML. Every text node and every
 user-facing attribute (title, alt, placeholder, aria-label, aria-description, data-confirm,
-the value of buttons) that contains a letter is reported. Text in <script>/<style>, in
+the value of submit inputs) that contains a letter is reported. Text in <script>/<style>, in
 elements marked translate="no", and technical attributes (class, id, href, ...) are not
 language."""
 
@@ -48,7 +48,8 @@ class _TextCollector(HTMLParser):
             if not value:
                 continue
             is_user = name in USER_ATTRS or (
-                name == "value" and (tag == "button" or attrs_d.get("type") in ("submit", "button"))
+                # An <input type=submit> shows its value; a <button>'s value is data.
+                name == "value" and tag == "input" and attrs_d.get("type") in ("submit", "button")
             )
             if is_user:
                 self.found.append((self.getpos()[0], value))
