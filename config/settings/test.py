@@ -36,3 +36,7 @@ SECRET_KEY = "test-only-key-not-secret-0123456789-abcdefghijklmnopqrstuvwxyz"
 
 WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = True
+
+# The general suite logs in with a password only; tests/accounts/ turn 2FA enforcement on.
+OTP_REQUIRED_ROLES = []
+OTP_REQUIRED_FOR_ALL = False
