@@ -183,3 +183,27 @@ def test_new_backup_codes_need_a_verified_session(client, caseworker):
     new = re.findall(r"<li><code>([a-z2-7]+)</code></li>", response.content.decode())
     assert len(new) == 10 and not set(new) & set(old)
     assert set(StaticToken.objects.values_list("token", flat=True)) == set(new)
+
+
+def test_demo_gives_required_roles_a_known_authenticator(client, settings, capsys):
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    settings.DEBUG = True
+    settings.OTP_REQUIRED_ROLES = ["coordinator", "org_admin"]
+    call_command("seed_demo")
+    call_command("seed_demo")  # idempotent
+    assert TOTPDevice.objects.filter(user__username="coordinator").count() == 1
+    assert not TOTPDevice.objects.filter(user__username="caseworker").exists()
+    out = StringIO()
+    call_command("demo_otp_code", "coordinator", stdout=out)
+    code = out.getvalue().strip()
+    assert re.fullmatch(r"\d{6}", code)
+    client.post(reverse("login"), {"username": "coordinator", "password": "homeward-demo"})
+    client.post(reverse("login_code"), {"otp_token": code})
+    assert client.get(reverse("cases:list")).status_code == 200
+
+    settings.DEBUG = False
+    with pytest.raises(Exception, match="DEBUG"):
+        call_command("demo_otp_code", "coordinator")
