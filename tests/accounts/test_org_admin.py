@@ -55,7 +55,10 @@ def test_invite_creates_a_member_without_a_password_and_emails_a_link(
     assert user.organization == org_admin.organization and user.role == Role.COORDINATOR
     assert not user.has_usable_password() and not user.is_staff and not user.is_superuser
     assert AccessEvent.objects.filter(
-        action=AuditAction.CHANGED, actor=org_admin, target_id=str(user.pk), detail__change="invited"
+        action=AuditAction.CHANGED,
+        actor=org_admin,
+        target_id=str(user.pk),
+        detail__change="invited",
     ).exists()
 
     assert len(mail.outbox) == 1
@@ -69,7 +72,8 @@ def test_invite_creates_a_member_without_a_password_and_emails_a_link(
     form = client.get(link, follow=True)
     set_url = form.redirect_chain[-1][0]
     response = client.post(
-        set_url, {"new_password1": "a-long-fresh-passphrase", "new_password2": "a-long-fresh-passphrase"}
+        set_url,
+        {"new_password1": "a-long-fresh-passphrase", "new_password2": "a-long-fresh-passphrase"},
     )
     assert response.status_code == 302
     assert client.login(username="newbie", password="a-long-fresh-passphrase")
@@ -113,14 +117,19 @@ def test_change_role_deactivate_reactivate_are_audited(client, org_admin, casewo
         .values_list("detail__change", flat=True)
     )
     assert changes == ["role", "deactivated", "activated"]
-    assert AccessEvent.objects.filter(detail__before=Role.CASEWORKER, detail__after=Role.COORDINATOR)
+    assert AccessEvent.objects.filter(
+        detail__before=Role.CASEWORKER, detail__after=Role.COORDINATOR
+    )
 
 
 def test_foreign_user_ids_answer_404(client, org_admin, other_caseworker):
     client.force_login(org_admin)
     pk = other_caseworker.pk
     assert client.get(reverse("organisation:user", args=[pk])).status_code == 404
-    assert client.post(reverse("organisation:user", args=[pk]), {"role": "coordinator"}).status_code == 404
+    assert (
+        client.post(reverse("organisation:user", args=[pk]), {"role": "coordinator"}).status_code
+        == 404
+    )
     for action in ("deactivate", "reactivate", "password-link", "unlock", "reset-two-factor"):
         response = client.post(reverse("organisation:user_action", args=[pk, action]))
         assert response.status_code == 404, action
@@ -142,7 +151,9 @@ def test_admin_cannot_deactivate_or_demote_themselves(client, org_admin):
         reverse("organisation:user_action", args=[org_admin.pk, "deactivate"]), follow=True
     )
     assert "cannot deactivate yourself" in response.content.decode()
-    response = client.post(reverse("organisation:user", args=[org_admin.pk]), {"role": "caseworker"})
+    response = client.post(
+        reverse("organisation:user", args=[org_admin.pk]), {"role": "caseworker"}
+    )
     assert "cannot change your own role" in response.content.decode()
     org_admin.refresh_from_db()
     assert org_admin.is_active and org_admin.role == Role.ORG_ADMIN

@@ -50,7 +50,9 @@ def test_enrolment_shows_qr_and_secret_then_confirms_with_a_code(client, casewor
     assert device.confirmed
     assert StaticToken.objects.filter(device__user=caseworker).count() == 10
     assert AccessEvent.objects.filter(
-        action=AuditAction.CHANGED, target_id=str(caseworker.pk), detail__change="two-factor enrolled"
+        action=AuditAction.CHANGED,
+        target_id=str(caseworker.pk),
+        detail__change="two-factor enrolled",
     ).exists()
 
 

@@ -29,9 +29,12 @@ def test_role_change_then_two_factor_enrolment_and_login(live_server, demo, sett
     csp_errors: list[str] = []
     page.on(
         "console",
-        lambda m: csp_errors.append(m.text)
-        if "Content Security Policy" in m.text and ("img-src" in m.text or "script-src" in m.text)
-        else None,
+        lambda m: (
+            csp_errors.append(m.text)
+            if "Content Security Policy" in m.text
+            and ("img-src" in m.text or "script-src" in m.text)
+            else None
+        ),
     )
 
     login(page, live_server.url, "orgadmin")
