@@ -160,3 +160,13 @@ def test_deactivated_user_session_ends_at_once(client, org):
     user.is_active = False
     user.save()
     assert client.get(reverse("cases:list")).status_code == 302
+
+
+def test_idle_htmx_request_is_sent_to_login(client, caseworker):
+    _login(client, "cw")
+    session = client.session
+    session[LAST_ACTIVITY_KEY] = int(time.time()) - 3 * 3600
+    session.save()
+    response = client.get(reverse("cases:list"), headers={"HX-Request": "true"})
+    assert response.status_code == 204 and response["HX-Redirect"] == reverse("login")
+    assert client.get(reverse("account")).status_code == 302

@@ -37,9 +37,11 @@ def test_role_change_then_two_factor_enrolment_and_login(live_server, demo, sett
         ),
     )
 
+    page.set_viewport_size({"width": 360, "height": 740})
     login(page, live_server.url, "orgadmin")
     page.get_by_role("link", name="Users", exact=True).click()
     expect(page.get_by_role("heading", name=re.compile("Users of Mekong Lifeline"))).to_be_visible()
+    assert page.evaluate("document.documentElement.scrollWidth") <= 360
     page.get_by_role("link", name="caseworker", exact=True).click()
     page.get_by_label("Role").select_option(label="Coordinator")
     page.get_by_role("button", name="Save role").click()
@@ -49,6 +51,7 @@ def test_role_change_then_two_factor_enrolment_and_login(live_server, demo, sett
     login(page, live_server.url, "caseworker")
     expect(page.get_by_role("heading", name="Set up two-factor authentication")).to_be_visible()
     expect(page.get_by_role("img", name=re.compile("QR code"))).to_be_visible()
+    assert page.evaluate("document.documentElement.scrollWidth") <= 360
     # Nothing else is reachable before enrolment.
     page.goto(live_server.url + "/cases/")
     expect(page.get_by_role("heading", name="Set up two-factor authentication")).to_be_visible()
@@ -72,4 +75,10 @@ def test_role_change_then_two_factor_enrolment_and_login(live_server, demo, sett
     page.get_by_role("button", name="Verify").click()
     expect(page.get_by_role("heading", name=re.compile("Welcome"))).to_be_visible()
     expect(page.get_by_text("Coordinator", exact=True)).to_be_visible()
+    # As a coordinator they now read their organisation's audit log, their role change in it.
+    page.get_by_role("link", name="Audit log").click()
+    page.get_by_label("Action").select_option(label="Changed a record")
+    page.get_by_role("button", name="Filter").click()
+    expect(page.get_by_role("cell", name="orgadmin").first).to_be_visible()
+    assert page.evaluate("document.documentElement.scrollWidth") <= 360
     assert csp_errors == []
