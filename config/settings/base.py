@@ -226,6 +226,8 @@ OTP_REQUIRED_FOR_ALL = env_bool("OTP_REQUIRED_FOR_ALL", False)
 # Staff and superusers (the Django admin); production turns this on.
 OTP_REQUIRED_FOR_STAFF = env_bool("OTP_REQUIRED_FOR_STAFF", False)
 OTP_TOTP_ISSUER = "Homeward"
+# The Django admin never shows authenticator secrets or backup codes (it can delete devices).
+OTP_ADMIN_HIDE_SENSITIVE_DATA = True
 # Seconds a password-checked login may wait for its code before starting over.
 OTP_LOGIN_TIMEOUT_SECONDS = 300
 # Idle sessions end: the next request after this many quiet seconds logs out.

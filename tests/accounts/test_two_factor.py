@@ -209,3 +209,17 @@ def test_demo_gives_required_roles_a_known_authenticator(client, settings, capsy
     settings.DEBUG = False
     with pytest.raises(Exception, match="DEBUG"):
         call_command("demo_otp_code", "coordinator")
+
+
+def test_django_admin_does_not_show_secrets_or_backup_codes(admin_client, caseworker):
+    device = confirmed_device(caseworker)
+    codes = twofactor.backup_codes_regenerate(user=caseworker)
+    html = admin_client.get(
+        reverse("admin:otp_totp_totpdevice_change", args=[device.pk])
+    ).content.decode()
+    assert device.key not in html
+    static = StaticToken.objects.first().device
+    html = admin_client.get(
+        reverse("admin:otp_static_staticdevice_change", args=[static.pk])
+    ).content.decode()
+    assert not any(code in html for code in codes)
