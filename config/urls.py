@@ -1,22 +1,21 @@
 from django.contrib import admin
-from django.contrib.auth import views as auth_views
 from django.urls import include, path
+from django.views.generic import RedirectView
 
 from . import views
 
 urlpatterns = [
     path("", views.home, name="home"),
     path("healthz", views.healthz, name="healthz"),
-    path(
-        "accounts/login/",
-        auth_views.LoginView.as_view(redirect_authenticated_user=True),
-        name="login",
-    ),
-    path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("accounts/", include("partners.urls")),
+    path("organisation/", include("partners.org_urls")),
+    path("organisation/audit/", include("audit.urls")),
     path("cases/", include("cases.urls")),
     path("exports/", include("exports.urls")),
     path("api/", include("api.urls")),
     path("i18n/setlang/", views.set_language, name="set_language"),
     path("reports/", include("reports.urls")),
+    # The admin's own login form knows nothing of two factors or lockout: send it to ours.
+    path("admin/login/", RedirectView.as_view(pattern_name="login", query_string=True)),
     path("admin/", admin.site.urls),
 ]

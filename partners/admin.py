@@ -22,7 +22,26 @@ class UserAdmin(BaseUserAdmin):
         *BaseUserAdmin.fieldsets,  # type: ignore[misc]
         (_("Homeward"), {"fields": ("organization", "role", "preferred_language")}),
     )
+    actions = ["unlock_login"]
     add_fieldsets = (
         *BaseUserAdmin.add_fieldsets,
         (_("Homeward"), {"fields": ("email", "organization", "role", "preferred_language")}),
     )
+
+    @admin.action(description=_("Unlock login (clear failed login attempts)"))
+    def unlock_login(self, request, queryset):
+        from axes.utils import reset
+
+        from audit.models import AuditAction
+        from audit.services import audit_record
+
+        for user in queryset:
+            reset(username=user.get_username())
+            audit_record(
+                action=AuditAction.CHANGED,
+                actor=request.user,
+                target=user,
+                request=request,
+                detail={"change": "unlocked"},
+            )
+        self.message_user(request, _("Unlocked %(n)d user(s).") % {"n": queryset.count()})

@@ -44,6 +44,10 @@ INSTALLED_APPS = [
     "rest_framework",
     "drf_spectacular",
     "drf_spectacular_sidecar",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
+    "axes",
     "django_countries",
     "phonenumber_field",
     "partners",
@@ -67,9 +71,15 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "config.middleware.UserLanguageMiddleware",
+    "django_otp.middleware.OTPMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    # After messages: both log out or redirect with a message.
+    "partners.middleware.SessionIdleTimeoutMiddleware",
+    "partners.middleware.TwoFactorEnforcementMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
+    # Last, as django-axes asks: turns a lockout flagged during the request into its page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -104,6 +114,8 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "partners.User"
 AUTHENTICATION_BACKENDS = [
+    # First, as django-axes requires: refuses a locked-out username before any password check.
+    "partners.backends.LockoutBackend",
     "partners.backends.OrganizationModelBackend",
     "guardian.backends.ObjectPermissionBackend",
 ]
@@ -271,6 +283,34 @@ SECURE_CONTENT_TYPE_NOSNIFF = True
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_AGE = 60 * 60 * 12
 
+# Accounts (docs/security.md). Two-factor authentication (django-otp, TOTP + backup codes) is
+# required for these roles; OTP_REQUIRED_FOR_ALL=true requires it of every user, superusers
+# included. Other users may enrol voluntarily.
+OTP_REQUIRED_ROLES = env_list("OTP_REQUIRED_ROLES", "coordinator,org_admin")
+OTP_REQUIRED_FOR_ALL = env_bool("OTP_REQUIRED_FOR_ALL", False)
+# Staff and superusers (the Django admin); production turns this on.
+OTP_REQUIRED_FOR_STAFF = env_bool("OTP_REQUIRED_FOR_STAFF", False)
+OTP_TOTP_ISSUER = "Homeward"
+# The Django admin never shows authenticator secrets or backup codes (it can delete devices).
+OTP_ADMIN_HIDE_SENSITIVE_DATA = True
+# Seconds a password-checked login may wait for its code before starting over.
+OTP_LOGIN_TIMEOUT_SECONDS = 300
+# Idle sessions end: the next request after this many quiet seconds logs out.
+SESSION_IDLE_TIMEOUT_SECONDS = int(env("SESSION_IDLE_TIMEOUT_SECONDS", str(30 * 60)) or 1800)
+# Lockout after repeated failures (django-axes), password and code failures alike: a username
+# with that many failures is locked, and so is an address with that many (password spraying
+# across usernames). Org admins unlock their users; platform admins in the Django admin.
+AXES_FAILURE_LIMIT = int(env("AXES_FAILURE_LIMIT", "5") or 5)
+AXES_COOLOFF_TIME = timedelta(minutes=int(env("AXES_COOLOFF_MINUTES", "30") or 30))
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_CALLABLE = "partners.views.lockout_response"
+# Our audit log records logins; axes keeps only what it needs to count failures.
+AXES_DISABLE_ACCESS_LOG = True
+AXES_SENSITIVE_PARAMETERS = ["password", "otp_token", "csrfmiddlewaretoken"]
+# Invitation and password links stay valid this long.
+PASSWORD_RESET_TIMEOUT = 60 * 60 * 24 * 3
+
 # Referral deadlines by urgency, in hours (issue: referrals).
 REFERRAL_RESPONSE_HOURS = {"immediate": 4, "urgent": 24, "routine": 72}
 EXPORT_EXPIRY_DAYS = int(env("EXPORT_EXPIRY_DAYS", "7") or 7)
@@ -280,7 +320,11 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env("LOG_LEVEL", "INFO")},
-    "loggers": {"django.db.backends": {"level": "WARNING"}},
+    "loggers": {
+        "django.db.backends": {"level": "WARNING"},
+        # django-axes logs every login at INFO with username and address; failures suffice.
+        "axes": {"level": "WARNING"},
+    },
 }
 
 # Small-cell suppression in the de-identified export: a combination of quasi-identifiers

@@ -39,3 +39,6 @@ WHITENOISE_AUTOREFRESH = True
 
 # Per-process cache in tests (rate-limit counters are cleared between tests).
 CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+# The general suite logs in with a password only; tests/accounts/ turn 2FA enforcement on.
+OTP_REQUIRED_ROLES = []
+OTP_REQUIRED_FOR_ALL = False

@@ -75,15 +75,31 @@ def test_wrong_password_and_garbage_tokens(api, caseworker):
         assert api.get("/api/v1/cases/").status_code == 401
 
 
-def test_token_endpoint_is_rate_limited(api, caseworker):
+def test_token_endpoint_locks_a_username_after_repeated_failures(api, caseworker):
+    """django-axes guards the token endpoint as it guards the login page."""
     codes = [
         api.post(
             "/api/v1/auth/token/", {"username": "cw", "password": "nope"}, format="json"
         ).status_code
+        for _ in range(6)
+    ]
+    # The fifth failure reaches the limit (AXES_FAILURE_LIMIT = 5) and is answered locked.
+    assert codes == [401] * 4 + [429, 429]
+    response = api.post(
+        "/api/v1/auth/token/", {"username": "cw", "password": PASSWORD}, format="json"
+    )
+    assert response.status_code == 429 and response.json()["error"]["code"] == "locked_out"
+
+
+def test_token_endpoint_is_rate_limited_per_address(api, caseworker):
+    """Even with the right password, at most 10 tokens a minute from one address."""
+    codes = [
+        api.post(
+            "/api/v1/auth/token/", {"username": "cw", "password": PASSWORD}, format="json"
+        ).status_code
         for _ in range(12)
     ]
-    assert codes[:10] == [401] * 10
-    assert codes[10:] == [429, 429]
+    assert codes == [201] * 10 + [429, 429]
 
 
 def test_org_admin_revokes_tokens_of_their_organisation_only(org, other_org, caseworker):

@@ -1,0 +1,34 @@
+from __future__ import annotations
+
+from django.db.models import Exists, OuterRef, QuerySet
+from django_otp.plugins.otp_totp.models import TOTPDevice
+
+from .models import User
+from .roles import Role
+
+
+def can_manage_users(user) -> bool:
+    """Org admins manage the people of their own organisation."""
+    return (
+        user.is_authenticated
+        and user.is_active
+        and user.organization_id is not None
+        and user.role == Role.ORG_ADMIN
+    )
+
+
+def manageable_users(admin) -> QuerySet[User]:
+    """The users ``admin`` may manage: members of the admin's organisation, never staff or
+    superusers (the platform's own accounts). Empty for anyone but an org admin. Rows carry
+    ``has_two_factor`` so that a list needs no query per row."""
+    if not can_manage_users(admin):
+        return User.objects.none()
+    return (
+        User.objects.filter(
+            organization_id=admin.organization_id, is_staff=False, is_superuser=False
+        )
+        .annotate(
+            has_two_factor=Exists(TOTPDevice.objects.filter(user=OuterRef("pk"), confirmed=True))
+        )
+        .order_by("username")
+    )
