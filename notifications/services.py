@@ -19,15 +19,17 @@ logger = logging.getLogger(__name__)
 SWEEP_AFTER = timedelta(minutes=2)
 
 
-def _publish(notification_id: int) -> None:
-    """Hand one row to Celery. If the broker is down this logs and returns: the row stays
-    unsent and the sweep publishes it later."""
+def _publish(notification_id: int) -> bool:
+    """Hand one row to Celery. If the broker is down this logs and returns False: the row
+    stays unsent and the sweep publishes it later."""
     from .tasks import send_notification_email
 
     try:
         send_notification_email.delay(notification_id)
     except Exception:  # the broker's many failure types; the row is the truth
         logger.warning("Could not publish notification %s; the sweep will retry", notification_id)
+        return False
+    return True
 
 
 @transaction.atomic
@@ -92,18 +94,40 @@ def notification_email_send(*, notification_id: int) -> bool:
     return True
 
 
+SWEEP_BATCH = 1000
+
+
 def notifications_sweep(*, older_than: timedelta = SWEEP_AFTER) -> int:
-    """Re-publish rows whose email is still unsent (the broker was down, a worker died)."""
+    """Re-publish rows whose email is still unsent (the broker was down, a worker died),
+    oldest first. Returns how many were published.
+
+    Re-publishing a row whose task is merely slow is harmless: the send locks the row and
+    sends only if it is still unsent. If the broker refuses a publish, the sweep stops
+    rather than wait on every row; the next run picks them up."""
     cutoff = timezone.now() - older_than
     ids = list(
         Notification.objects.filter(
-            email_wanted=True, emailed_at__isnull=True, created_at__lt=cutoff
-        ).values_list("pk", flat=True)[:1000]
+            email_wanted=True, emailed_at__isnull=True, created_at__lte=cutoff
+        )
+        .order_by("created_at", "pk")
+        .values_list("pk", flat=True)[:SWEEP_BATCH]
     )
+    published = 0
     for pk in ids:
-        _publish(pk)
-    return len(ids)
+        if not _publish(pk):
+            break
+        published += 1
+    return published
 
 
 def unread_count(user) -> int:
     return Notification.objects.filter(recipient=user, read_at__isnull=True).count()
+
+
+def notification_mark_read(*, user, notification_id: int | None = None) -> int:
+    """Mark one of the user's notifications (or all of them) as read. Another user's
+    notification id matches nothing. Returns how many rows changed."""
+    qs = Notification.objects.filter(recipient=user, read_at__isnull=True)
+    if notification_id is not None:
+        qs = qs.filter(pk=notification_id)
+    return qs.update(read_at=timezone.now())

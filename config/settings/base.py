@@ -182,6 +182,10 @@ CELERY_BEAT_SCHEDULE: dict[str, dict] = {
         "task": "notifications.tasks.sweep_unsent",
         "schedule": timedelta(minutes=2),
     },
+    "referrals-reminders": {
+        "task": "referrals.tasks.send_reminders",
+        "schedule": timedelta(minutes=10),
+    },
 }
 
 CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
