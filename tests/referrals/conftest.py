@@ -50,7 +50,5 @@ def shelter_worker(shelter):
 
 @pytest.fixture
 def consented_case(case_in):
-    give_consent(
-        case_in, ConsentPurpose.SHARE_WITH_PARTNERS, ConsentPurpose.EMBASSY_CONTACT
-    )
+    give_consent(case_in, ConsentPurpose.SHARE_WITH_PARTNERS, ConsentPurpose.EMBASSY_CONTACT)
     return case_in

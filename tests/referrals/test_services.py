@@ -97,9 +97,7 @@ def test_create_sets_deadline_timeline_audit_and_notifies_receivers(
     assert orgadmin.notifications.count() == 0
 
 
-def test_duplicate_pending_refused_other_orgs_allowed(
-    caseworker, consented_case, embassy, shelter
-):
+def test_duplicate_pending_refused_other_orgs_allowed(caseworker, consented_case, embassy, shelter):
     refer(caseworker, consented_case, embassy)
     with pytest.raises(ValidationError) as exc:
         refer(caseworker, consented_case, embassy, service="legal")
@@ -181,7 +179,9 @@ def test_decline_grants_nothing_and_needs_reason(caseworker, consented_case, emb
 
 
 def test_complete_leaves_read_only(caseworker, consented_case, embassy, liaison):
-    referral = services.referral_accept(by=liaison, referral=refer(caseworker, consented_case, embassy))
+    referral = services.referral_accept(
+        by=liaison, referral=refer(caseworker, consented_case, embassy)
+    )
     referral = services.referral_complete(by=liaison, referral=referral)
     assert referral.status == ReferralStatus.COMPLETED
     assert access.org_perms(embassy, consented_case) == {access.VIEW, access.VIEW_IDENTITY}
@@ -191,10 +191,10 @@ def test_complete_leaves_read_only(caseworker, consented_case, embassy, liaison)
     ).exists()
 
 
-def test_cancel_accepted_revokes_and_partner_gets_404(
-    caseworker, consented_case, embassy, liaison
-):
-    referral = services.referral_accept(by=liaison, referral=refer(caseworker, consented_case, embassy))
+def test_cancel_accepted_revokes_and_partner_gets_404(caseworker, consented_case, embassy, liaison):
+    referral = services.referral_accept(
+        by=liaison, referral=refer(caseworker, consented_case, embassy)
+    )
     with pytest.raises(PermissionDenied):  # the receiver cannot cancel
         services.referral_cancel(by=liaison, referral=referral)
     referral = services.referral_cancel(by=caseworker, referral=referral)
