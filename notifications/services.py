@@ -9,6 +9,7 @@ from typing import Any
 from django.conf import settings
 from django.core.mail import send_mail
 from django.db import transaction
+from django.db.models import F
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
@@ -70,7 +71,19 @@ def notify(
 def notification_email_send(*, notification_id: int) -> bool:
     """Send the email of one notification, once. Returns True if this call sent it.
 
-    The row lock makes a second concurrent run wait and then find the row already sent."""
+    The row lock makes a second concurrent run wait and then find the row already sent.
+    A failed attempt is counted on the row (and the error kept) before the exception goes
+    back to the task, which retries with back-off."""
+    try:
+        return _send_locked(notification_id)
+    except Exception as exc:
+        Notification.objects.filter(pk=notification_id, emailed_at__isnull=True).update(
+            email_attempts=F("email_attempts") + 1, last_error=f"{type(exc).__name__}: {exc}"[:300]
+        )
+        raise
+
+
+def _send_locked(notification_id: int) -> bool:
     with transaction.atomic():
         row = (
             Notification.objects.select_for_update()
@@ -95,6 +108,9 @@ def notification_email_send(*, notification_id: int) -> bool:
 
 
 SWEEP_BATCH = 1000
+# A row whose email failed this many times is left to an administrator (last_error says
+# why) rather than re-published every sweep for ever.
+MAX_EMAIL_ATTEMPTS = 20
 
 
 def notifications_sweep(*, older_than: timedelta = SWEEP_AFTER) -> int:
@@ -107,7 +123,10 @@ def notifications_sweep(*, older_than: timedelta = SWEEP_AFTER) -> int:
     cutoff = timezone.now() - older_than
     ids = list(
         Notification.objects.filter(
-            email_wanted=True, emailed_at__isnull=True, created_at__lte=cutoff
+            email_wanted=True,
+            emailed_at__isnull=True,
+            created_at__lte=cutoff,
+            email_attempts__lt=MAX_EMAIL_ATTEMPTS,
         )
         .order_by("created_at", "pk")
         .values_list("pk", flat=True)[:SWEEP_BATCH]

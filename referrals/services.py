@@ -229,7 +229,10 @@ def referral_create(
     access.require(by, case, access.REFER)
     if service not in ReferralService.values:
         raise ValidationError({"service": _("Choose a service.")})
-    if not to_organization.is_active or to_organization.pk == by.organization_id:
+    if not to_organization.is_active or to_organization.pk in (
+        by.organization_id,
+        case.owner_organization_id,
+    ):
         raise ValidationError(
             {"to_organization": _("Choose another active organisation.")},
         )
