@@ -143,6 +143,7 @@ def unread_count(user) -> int:
     return Notification.objects.filter(recipient=user, read_at__isnull=True).count()
 
 
+@transaction.atomic
 def notification_mark_read(*, user, notification_id: int | None = None) -> int:
     """Mark one of the user's notifications (or all of them) as read. Another user's
     notification id matches nothing. Returns how many rows changed."""

@@ -99,7 +99,14 @@ def _link(referral: Referral) -> str:
 
 
 def _locked(referral: Referral | int) -> Referral:
+    """The referral, locked. The case row is locked first, by every transition and by
+    referral_create, so that transitions touching several referrals of one case (cancel
+    hands grants to the others) run one after another instead of deadlocking."""
     pk = referral if isinstance(referral, int) else referral.pk
+    case_id = Referral.objects.filter(pk=pk).values_list("case_id", flat=True).first()
+    if case_id is None:
+        raise Referral.DoesNotExist
+    list(Case.objects.select_for_update().filter(pk=case_id).values_list("pk", flat=True))
     return (
         Referral.objects.select_for_update(of=("self",))
         .select_related("case", "from_organization", "to_organization", "created_by")
