@@ -17,5 +17,7 @@ urlpatterns = [
     path("reports/", include("reports.urls")),
     # The admin's own login form knows nothing of two factors or lockout: send it to ours.
     path("admin/login/", RedirectView.as_view(pattern_name="login", query_string=True)),
+    path("referrals/", include("referrals.urls")),
+    path("notifications/", include("notifications.urls")),
     path("admin/", admin.site.urls),
 ]

@@ -9,6 +9,7 @@ from typing import Any
 from django.conf import settings
 from django.core.mail import send_mail
 from django.db import transaction
+from django.db.models import F
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
@@ -19,15 +20,17 @@ logger = logging.getLogger(__name__)
 SWEEP_AFTER = timedelta(minutes=2)
 
 
-def _publish(notification_id: int) -> None:
-    """Hand one row to Celery. If the broker is down this logs and returns: the row stays
-    unsent and the sweep publishes it later."""
+def _publish(notification_id: int) -> bool:
+    """Hand one row to Celery. If the broker is down this logs and returns False: the row
+    stays unsent and the sweep publishes it later."""
     from .tasks import send_notification_email
 
     try:
         send_notification_email.delay(notification_id)
     except Exception:  # the broker's many failure types; the row is the truth
         logger.warning("Could not publish notification %s; the sweep will retry", notification_id)
+        return False
+    return True
 
 
 @transaction.atomic
@@ -68,7 +71,19 @@ def notify(
 def notification_email_send(*, notification_id: int) -> bool:
     """Send the email of one notification, once. Returns True if this call sent it.
 
-    The row lock makes a second concurrent run wait and then find the row already sent."""
+    The row lock makes a second concurrent run wait and then find the row already sent.
+    A failed attempt is counted on the row (and the error kept) before the exception goes
+    back to the task, which retries with back-off."""
+    try:
+        return _send_locked(notification_id)
+    except Exception as exc:
+        Notification.objects.filter(pk=notification_id, emailed_at__isnull=True).update(
+            email_attempts=F("email_attempts") + 1, last_error=f"{type(exc).__name__}: {exc}"[:300]
+        )
+        raise
+
+
+def _send_locked(notification_id: int) -> bool:
     with transaction.atomic():
         row = (
             Notification.objects.select_for_update()
@@ -92,18 +107,47 @@ def notification_email_send(*, notification_id: int) -> bool:
     return True
 
 
+SWEEP_BATCH = 1000
+# A row whose email failed this many times is left to an administrator (last_error says
+# why) rather than re-published every sweep for ever.
+MAX_EMAIL_ATTEMPTS = 20
+
+
 def notifications_sweep(*, older_than: timedelta = SWEEP_AFTER) -> int:
-    """Re-publish rows whose email is still unsent (the broker was down, a worker died)."""
+    """Re-publish rows whose email is still unsent (the broker was down, a worker died),
+    oldest first. Returns how many were published.
+
+    Re-publishing a row whose task is merely slow is harmless: the send locks the row and
+    sends only if it is still unsent. If the broker refuses a publish, the sweep stops
+    rather than wait on every row; the next run picks them up."""
     cutoff = timezone.now() - older_than
     ids = list(
         Notification.objects.filter(
-            email_wanted=True, emailed_at__isnull=True, created_at__lt=cutoff
-        ).values_list("pk", flat=True)[:1000]
+            email_wanted=True,
+            emailed_at__isnull=True,
+            created_at__lte=cutoff,
+            email_attempts__lt=MAX_EMAIL_ATTEMPTS,
+        )
+        .order_by("created_at", "pk")
+        .values_list("pk", flat=True)[:SWEEP_BATCH]
     )
+    published = 0
     for pk in ids:
-        _publish(pk)
-    return len(ids)
+        if not _publish(pk):
+            break
+        published += 1
+    return published
 
 
 def unread_count(user) -> int:
     return Notification.objects.filter(recipient=user, read_at__isnull=True).count()
+
+
+@transaction.atomic
+def notification_mark_read(*, user, notification_id: int | None = None) -> int:
+    """Mark one of the user's notifications (or all of them) as read. Another user's
+    notification id matches nothing. Returns how many rows changed."""
+    qs = Notification.objects.filter(recipient=user, read_at__isnull=True)
+    if notification_id is not None:
+        qs = qs.filter(pk=notification_id)
+    return qs.update(read_at=timezone.now())

@@ -85,6 +85,10 @@ class TwoFactorEnforcementMiddleware:
                 messages.info(request, _("Log in with your password and your code."))
                 return _redirect(request, reverse("login"))
             if obligation == twofactor.ENROL and not self._exempt(request.path):
+                if request.headers.get(BACKGROUND_HEADER):
+                    # Background polling (the bell) must not navigate away from the set-up
+                    # page the person is on: it simply gets nothing.
+                    return HttpResponse(status=204)
                 messages.info(
                     request,
                     _("Your role needs two-factor authentication. Set it up to continue."),

@@ -5,3 +5,28 @@ from django.utils.translation import gettext_lazy as _
 class ReferralsConfig(AppConfig):
     name = "referrals"
     verbose_name = _("Referrals")
+
+    def ready(self) -> None:
+        from cases import panels, timeline
+        from config import navigation
+
+        from .access import may_use_referrals
+        from .views import case_panel
+
+        timeline.register("referral_sent", _("Referred to %(to_org)s for %(service)s"))
+        timeline.register("referral_accepted", _("%(to_org)s accepted the %(service)s referral"))
+        timeline.register("referral_declined", _("%(to_org)s declined the %(service)s referral"))
+        timeline.register(
+            "referral_completed", _("The %(service)s referral to %(to_org)s was completed")
+        )
+        timeline.register(
+            "referral_cancelled", _("The %(service)s referral to %(to_org)s was cancelled")
+        )
+        timeline.register(
+            "referral_consent_override",
+            _("Missing consent (%(purposes)s) overridden to refer to %(to_org)s"),
+        )
+        panels.register("referrals", "referrals/partials/case_panel.html", case_panel, order=20)
+        navigation.register(
+            "referrals", _("Referrals"), "referrals:incoming", order=20, visible=may_use_referrals
+        )

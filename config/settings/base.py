@@ -99,6 +99,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "config.navigation.nav_items",
             ],
+            "builtins": ["partners.templatetags.people"],
         },
     },
 ]
@@ -214,6 +215,10 @@ CELERY_BEAT_SCHEDULE: dict[str, dict] = {
     "exports-fail-stuck": {
         "task": "exports.tasks.fail_stuck_exports",
         "schedule": timedelta(minutes=5),
+    },
+    "referrals-reminders": {
+        "task": "referrals.tasks.send_reminders",
+        "schedule": timedelta(minutes=10),
     },
 }
 

@@ -15,7 +15,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.module_loading import module_has_submodule
 
-from cases import access, timeline
+from cases import timeline
 from cases.models import Case, CaseExploitation, CaseGroup, Consent, DistressCall, Person
 from cases.services import case_create, case_note_add, distress_call_create
 from cases.vocab import (
@@ -509,17 +509,4 @@ class Command(BaseCommand):
                 by=worker,
             )
             created += 1
-            # Until referrals exist, the embassy holds a repatriation grant on the
-            # domestic-work case, as an accepted referral will give it.
-            if latin == ("Sopheap", "Ly"):
-                embassy = orgs["KHEMBKL"]
-                new = access.grant(
-                    case, embassy, [access.VIEW, access.VIEW_IDENTITY, access.UPDATE_REPATRIATION]
-                )
-                timeline.record(
-                    case=case,
-                    kind="access_granted",
-                    actor=worker,
-                    data={"organization": embassy.name, "perms": ", ".join(sorted(new))},
-                )
         return created

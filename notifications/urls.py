@@ -1,0 +1,13 @@
+from django.urls import path
+
+from . import views
+
+app_name = "notifications"
+
+urlpatterns = [
+    path("", views.notification_list, name="list"),
+    path("bell/", views.bell, name="bell"),
+    path("read-all/", views.mark_all_read, name="mark_all_read"),
+    path("<int:pk>/read/", views.mark_read, name="mark_read"),
+    path("<int:pk>/open/", views.open_notification, name="open"),
+]

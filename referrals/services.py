@@ -1,0 +1,491 @@
+"""Writes on referrals. Each transition locks the referral row, checks who may make it,
+changes access only through cases.access, and records a timeline entry, an audit event and
+the notifications (written in this transaction; emailed after commit)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import IntegrityError, transaction
+from django.db.models import Q
+from django.http import HttpRequest
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from audit.models import AuditAction
+from audit.services import audit_record
+from cases import access, timeline
+from cases.consent import missing_consents
+from cases.models import Case
+from cases.vocab import ConsentPurpose
+from notifications.services import notify
+from partners.models import Organization, User
+from partners.roles import Role
+
+from .access import REFERRAL_ROLES, is_receiver, is_sender
+from .models import Referral, ReferralService, ReferralStatus, response_deadline
+
+READ_ONLY = frozenset({access.VIEW, access.VIEW_IDENTITY})
+
+# What accepting a referral grants the receiving organisation, by service.
+SERVICE_PERMS: dict[str, frozenset[str]] = {
+    ReferralService.REPATRIATION: frozenset(
+        {access.VIEW, access.VIEW_IDENTITY, access.UPDATE_REPATRIATION}
+    ),
+    ReferralService.SHELTER: READ_ONLY,
+    ReferralService.MEDICAL: READ_ONLY,
+    ReferralService.LEGAL: READ_ONLY,
+    ReferralService.PSYCHOSOCIAL: READ_ONLY,
+    ReferralService.FAMILY_TRACING: READ_ONLY,
+    ReferralService.JOB_TRAINING: READ_ONLY,
+    ReferralService.LIVELIHOOD: READ_ONLY,
+    ReferralService.LAW_ENFORCEMENT: frozenset({access.VIEW}),
+    ReferralService.OTHER: frozenset({access.VIEW}),
+}
+
+
+class ConsentRequired(ValidationError):
+    """The person has not consented to what the referral would share."""
+
+    def __init__(self, missing: list[str]):
+        self.missing = missing
+        labels = ", ".join(str(ConsentPurpose(p).label) for p in missing)
+        super().__init__(
+            _("The person has not consented to: %(purposes)s.") % {"purposes": labels},
+            code="consent_required",
+        )
+
+
+def required_consents(to_organization: Organization) -> list[str]:
+    """Sharing with partners always; contact with the embassy too when the receiver is one
+    (a person may refuse that their home country be told)."""
+    purposes = [ConsentPurpose.SHARE_WITH_PARTNERS.value]
+    if to_organization.is_embassy:
+        purposes.append(ConsentPurpose.EMBASSY_CONTACT.value)
+    return purposes
+
+
+def _members(org_id: int, roles: Iterable[str]) -> list[User]:
+    return list(User.objects.filter(organization_id=org_id, is_active=True, role__in=list(roles)))
+
+
+def _receivers(referral: Referral) -> list[User]:
+    """Everyone in the receiving organisation who may act on the referral."""
+    return _members(referral.to_organization_id, REFERRAL_ROLES)
+
+
+def _sender_side(referral: Referral) -> list[User]:
+    """The person who sent the referral and their organisation's coordinators."""
+    users = _members(referral.from_organization_id, [Role.COORDINATOR])
+    if referral.created_by.is_active:
+        users.append(referral.created_by)
+    return users
+
+
+def _params(referral: Referral) -> dict[str, str]:
+    # Reference, service and organisations only: notifications go by email.
+    return {
+        "reference": referral.case.reference,
+        "service": str(referral.get_service_display()),
+        "from_org": referral.from_organization.name,
+        "to_org": referral.to_organization.name,
+    }
+
+
+def _link(referral: Referral) -> str:
+    return reverse("referrals:detail", args=[referral.pk])
+
+
+def _locked(referral: Referral | int) -> Referral:
+    """The referral, locked. The case row is locked first, by every transition and by
+    referral_create, so that transitions touching several referrals of one case (cancel
+    hands grants to the others) run one after another instead of deadlocking."""
+    pk = referral if isinstance(referral, int) else referral.pk
+    case_id = Referral.objects.filter(pk=pk).values_list("case_id", flat=True).first()
+    if case_id is None:
+        raise Referral.DoesNotExist
+    list(Case.objects.select_for_update().filter(pk=case_id).values_list("pk", flat=True))
+    return (
+        Referral.objects.select_for_update(of=("self",))
+        .select_related("case", "from_organization", "to_organization", "created_by")
+        .get(pk=pk)
+    )
+
+
+def _transition(referral: Referral, allowed_from: Iterable[str], to: str) -> None:
+    if referral.status not in allowed_from:
+        raise ValidationError(
+            _("This referral is %(status)s and cannot become %(new)s.")
+            % {"status": referral.get_status_display(), "new": ReferralStatus(to).label},
+            code="bad_transition",
+        )
+    referral.status = to
+
+
+def _retained_by_others(referral: Referral) -> dict[str, Referral]:
+    """Permissions on the case that other referrals to the same organisation still need,
+    mapped to one referral needing each (which then owns the grant)."""
+    others = Referral.objects.filter(
+        case_id=referral.case_id,
+        to_organization_id=referral.to_organization_id,
+        status__in=[ReferralStatus.ACCEPTED, ReferralStatus.COMPLETED],
+    ).exclude(pk=referral.pk)
+    needed: dict[str, Referral] = {}
+    for other in others.select_for_update().order_by("created_at", "pk"):
+        perms = SERVICE_PERMS[other.service]
+        if other.status == ReferralStatus.COMPLETED:
+            perms = perms & READ_ONLY
+        for p in perms:
+            needed.setdefault(p, other)
+    return needed
+
+
+def _release(
+    referral: Referral, perms: Iterable[str], *, by: User, request: HttpRequest | None
+) -> frozenset[str]:
+    """Take back ``perms`` (a subset of what this referral granted), except those another
+    referral to the same organisation still needs: those pass to that referral."""
+    perms = frozenset(perms) & frozenset(referral.granted_perms)
+    needed = _retained_by_others(referral)
+    handed: dict[int, set[str]] = {}
+    for p in perms & needed.keys():
+        handed.setdefault(needed[p].pk, set()).add(p)
+    for pk, passed in handed.items():
+        other = Referral.objects.get(pk=pk)
+        other.granted_perms = sorted(set(other.granted_perms) | passed)
+        other.save(update_fields=["granted_perms"])
+    to_revoke = perms - needed.keys()
+    removed = access.revoke(referral.case, referral.to_organization, to_revoke)
+    referral.granted_perms = sorted(frozenset(referral.granted_perms) - perms)
+    if removed:
+        timeline.record(
+            case=referral.case,
+            kind="access_revoked",
+            actor=by,
+            data={
+                "organization": referral.to_organization.name,
+                "perms": ", ".join(sorted(removed)),
+            },
+        )
+        audit_record(
+            action=AuditAction.REVOKED,
+            actor=by,
+            target=referral.case,
+            request=request,
+            detail={
+                "organization": referral.to_organization.code,
+                "perms": sorted(removed),
+                "referral": referral.pk,
+            },
+        )
+    return removed
+
+
+def _audit(referral: Referral, by: User, request, transition: str, **detail) -> None:
+    audit_record(
+        action=AuditAction.REFERRAL,
+        actor=by,
+        target=referral.case,
+        request=request,
+        detail={
+            "referral": referral.pk,
+            "transition": transition,
+            "to": referral.to_organization.code,
+            "from": referral.from_organization.code,
+            "service": referral.service,
+            **detail,
+        },
+    )
+
+
+def _timeline(referral: Referral, kind: str, by: User, **extra) -> None:
+    timeline.record(
+        case=referral.case,
+        kind=kind,
+        actor=by,
+        data={
+            "service": str(referral.get_service_display()),
+            "from_org": referral.from_organization.name,
+            "to_org": referral.to_organization.name,
+            **extra,
+        },
+    )
+
+
+@transaction.atomic
+def referral_create(
+    *,
+    by: User,
+    case: Case,
+    to_organization: Organization,
+    service: str,
+    urgency: str,
+    message: str = "",
+    override_reason: str = "",
+    request: HttpRequest | None = None,
+) -> Referral:
+    """Refer ``case`` to ``to_organization``.
+
+    Preconditions: ``by`` holds refer_case on the case (checked again here); the receiver is
+    another active organisation with no pending referral on this case; the person consented
+    (ConsentRequired otherwise) unless a coordinator gives ``override_reason``."""
+    # Lock the case so that two referrals to one organisation cannot race past the check.
+    case = Case.objects.select_for_update(of=("self",)).get(pk=case.pk)
+    access.require(by, case, access.REFER)
+    if service not in ReferralService.values:
+        raise ValidationError({"service": _("Choose a service.")})
+    if not to_organization.is_active or to_organization.pk in (
+        by.organization_id,
+        case.owner_organization_id,
+    ):
+        raise ValidationError(
+            {"to_organization": _("Choose another active organisation.")},
+        )
+    if Referral.objects.filter(
+        case=case, to_organization=to_organization, status=ReferralStatus.PENDING
+    ).exists():
+        raise ValidationError(
+            {
+                "to_organization": _(
+                    "%(org)s already has a pending referral for this case. Wait for their "
+                    "answer or cancel that referral first."
+                )
+                % {"org": to_organization.name}
+            },
+            code="duplicate",
+        )
+    missing = missing_consents(case, required_consents(to_organization))
+    override_reason = override_reason.strip()
+    if missing:
+        if not override_reason:
+            raise ConsentRequired(missing)
+        if not by.is_coordinator:
+            raise PermissionDenied("Only a coordinator may override a missing consent.")
+    assert by.organization is not None
+    referral = Referral(
+        case=case,
+        from_organization=by.organization,
+        to_organization=to_organization,
+        service=service,
+        urgency=urgency,
+        message=message.strip(),
+        respond_by=response_deadline(urgency),
+        created_by=by,
+        consent_override_reason=override_reason if missing else "",
+    )
+    try:
+        with transaction.atomic():
+            referral.save()
+    except IntegrityError:
+        raise ValidationError(
+            {"to_organization": _("This organisation already has a pending referral.")}
+        ) from None
+    if missing:
+        labels = ", ".join(str(ConsentPurpose(p).label) for p in missing)
+        timeline.record(
+            case=case,
+            kind="referral_consent_override",
+            actor=by,
+            data={"purposes": labels, "to_org": to_organization.name},
+        )
+        audit_record(
+            action=AuditAction.CONSENT_OVERRIDE,
+            actor=by,
+            target=case,
+            request=request,
+            detail={"referral": referral.pk, "missing": missing, "reason": override_reason},
+        )
+    _timeline(referral, "referral_sent", by)
+    _audit(referral, by, request, "sent", consent_override=bool(missing))
+    notify(
+        recipients=_receivers(referral),
+        kind="referral_received",
+        message=_("New %(service)s referral %(reference)s from %(from_org)s"),
+        params=_params(referral),
+        link=_link(referral),
+    )
+    return referral
+
+
+@transaction.atomic
+def referral_accept(
+    *, by: User, referral: Referral | int, request: HttpRequest | None = None
+) -> Referral:
+    """The receiving organisation accepts: it is granted what the service needs."""
+    referral = _locked(referral)
+    if not is_receiver(by, referral):
+        raise PermissionDenied
+    _transition(referral, [ReferralStatus.PENDING], ReferralStatus.ACCEPTED)
+    new = access.grant(referral.case, referral.to_organization, SERVICE_PERMS[referral.service])
+    referral.granted_perms = sorted(new)
+    referral.responded_by = by
+    referral.responded_at = timezone.now()
+    referral.save()
+    _timeline(referral, "referral_accepted", by)
+    _audit(referral, by, request, "accepted", granted=sorted(new))
+    if new:
+        timeline.record(
+            case=referral.case,
+            kind="access_granted",
+            actor=by,
+            data={"organization": referral.to_organization.name, "perms": ", ".join(sorted(new))},
+        )
+        audit_record(
+            action=AuditAction.GRANTED,
+            actor=by,
+            target=referral.case,
+            request=request,
+            detail={
+                "organization": referral.to_organization.code,
+                "perms": sorted(new),
+                "referral": referral.pk,
+            },
+        )
+    notify(
+        recipients=_sender_side(referral),
+        kind="referral_accepted",
+        message=_("%(to_org)s accepted the %(service)s referral %(reference)s"),
+        params=_params(referral),
+        link=_link(referral),
+    )
+    return referral
+
+
+@transaction.atomic
+def referral_decline(
+    *, by: User, referral: Referral | int, reason: str, request: HttpRequest | None = None
+) -> Referral:
+    """The receiving organisation declines, with a reason. Nothing is granted."""
+    referral = _locked(referral)
+    if not is_receiver(by, referral):
+        raise PermissionDenied
+    reason = (reason or "").strip()
+    if not reason:
+        raise ValidationError({"reason": _("Say why you decline this referral.")})
+    _transition(referral, [ReferralStatus.PENDING], ReferralStatus.DECLINED)
+    _release(referral, referral.granted_perms, by=by, request=request)
+    referral.decline_reason = reason
+    referral.responded_by = by
+    referral.responded_at = timezone.now()
+    referral.save()
+    _timeline(referral, "referral_declined", by)
+    _audit(referral, by, request, "declined")
+    notify(
+        recipients=_sender_side(referral),
+        kind="referral_declined",
+        message=_("%(to_org)s declined the %(service)s referral %(reference)s"),
+        params=_params(referral),
+        link=_link(referral),
+    )
+    return referral
+
+
+@transaction.atomic
+def referral_complete(
+    *, by: User, referral: Referral | int, request: HttpRequest | None = None
+) -> Referral:
+    """The service was delivered: the receiver keeps read-only access (view, identity)."""
+    referral = _locked(referral)
+    if not (is_receiver(by, referral) or _may_send_side(by, referral)):
+        raise PermissionDenied
+    _transition(referral, [ReferralStatus.ACCEPTED], ReferralStatus.COMPLETED)
+    _release(referral, frozenset(referral.granted_perms) - READ_ONLY, by=by, request=request)
+    referral.closed_by = by
+    referral.closed_at = timezone.now()
+    referral.save()
+    _timeline(referral, "referral_completed", by)
+    _audit(referral, by, request, "completed")
+    recipients = _sender_side(referral) if is_receiver(by, referral) else _receivers(referral)
+    notify(
+        recipients=recipients,
+        kind="referral_completed",
+        message=_("The %(service)s referral %(reference)s to %(to_org)s was completed"),
+        params=_params(referral),
+        link=_link(referral),
+    )
+    return referral
+
+
+def _may_send_side(by: User, referral: Referral) -> bool:
+    return is_sender(by, referral) and access.user_can(by, referral.case, access.REFER)
+
+
+@transaction.atomic
+def referral_cancel(
+    *, by: User, referral: Referral | int, request: HttpRequest | None = None
+) -> Referral:
+    """The sender withdraws a pending or accepted referral; its grants are revoked except
+    those another referral to the same organisation still needs."""
+    referral = _locked(referral)
+    if not _may_send_side(by, referral):
+        raise PermissionDenied
+    was_accepted = referral.status == ReferralStatus.ACCEPTED
+    _transition(
+        referral, [ReferralStatus.PENDING, ReferralStatus.ACCEPTED], ReferralStatus.CANCELLED
+    )
+    _release(referral, referral.granted_perms, by=by, request=request)
+    referral.closed_by = by
+    referral.closed_at = timezone.now()
+    referral.save()
+    _timeline(referral, "referral_cancelled", by)
+    _audit(referral, by, request, "cancelled", was_accepted=was_accepted)
+    notify(
+        recipients=_receivers(referral),
+        kind="referral_cancelled",
+        message=_("%(from_org)s cancelled the %(service)s referral %(reference)s"),
+        params=_params(referral),
+        link=_link(referral),
+    )
+    return referral
+
+
+# --- reminders ------------------------------------------------------------------------------
+
+# A pending referral is "near its deadline" in the last quarter of its response time.
+REMIND_FRACTION = 0.25
+
+
+def referral_reminders_send(*, now=None) -> tuple[int, int]:
+    """Remind receivers of pending referrals near their deadline and escalate overdue ones
+    to the sender's coordinators. Each reminder goes once: the row records it, under a lock,
+    so concurrent or repeated runs send nothing twice. Returns (reminded, escalated)."""
+    now = now or timezone.now()
+    reminded = escalated = 0
+    candidates = Referral.objects.filter(status=ReferralStatus.PENDING).filter(
+        Q(reminder_sent_at__isnull=True) | Q(escalated_at__isnull=True, respond_by__lt=now)
+    )
+    for pk in candidates.values_list("pk", flat=True)[:500]:
+        with transaction.atomic():
+            referral = (
+                Referral.objects.select_for_update(skip_locked=True, of=("self",))
+                .select_related("case", "from_organization", "to_organization", "created_by")
+                .filter(pk=pk, status=ReferralStatus.PENDING)
+                .first()
+            )
+            if referral is None:
+                continue
+            window = (referral.respond_by - referral.created_at) * REMIND_FRACTION
+            if referral.respond_by < now and referral.escalated_at is None:
+                notify(
+                    recipients=_members(referral.from_organization_id, [Role.COORDINATOR]),
+                    kind="referral_overdue",
+                    message=_("Referral %(reference)s to %(to_org)s is overdue: no answer yet"),
+                    params=_params(referral),
+                    link=_link(referral),
+                )
+                referral.escalated_at = now
+                escalated += 1
+            if referral.reminder_sent_at is None and referral.respond_by - window <= now:
+                notify(
+                    recipients=_receivers(referral),
+                    kind="referral_reminder",
+                    message=_("Reminder: please answer the %(service)s referral %(reference)s"),
+                    params=_params(referral),
+                    link=_link(referral),
+                )
+                referral.reminder_sent_at = now
+                reminded += 1
+            referral.save(update_fields=["reminder_sent_at", "escalated_at"])
+    return reminded, escalated

@@ -1,0 +1,9 @@
+from celery import shared_task
+
+from . import services
+
+
+@shared_task
+def send_reminders() -> tuple[int, int]:
+    """Periodic (Celery beat): deadline reminders and overdue escalations, each sent once."""
+    return services.referral_reminders_send()

@@ -1,0 +1,199 @@
+"""Referral pages. HTTP only: permission on the case goes through cases.access, on the
+referral through referrals.access; writes through referrals.services."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from cases import access as case_access
+from cases.models import Case
+from cases.vocab import ConsentPurpose
+from partners.models import User
+
+from . import selectors, services
+from .access import is_receiver, is_sender, may_use_referrals, referral_for
+from .forms import DeclineForm, ReferralForm
+from .models import Referral, ReferralStatus
+
+PAGE_SIZE = 50
+
+
+def _require_referral_user(request: HttpRequest) -> None:
+    if not may_use_referrals(request.user):
+        raise PermissionDenied
+
+
+@login_required
+def incoming(request: HttpRequest) -> HttpResponse:
+    _require_referral_user(request)
+    page = Paginator(selectors.incoming(request.user), PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(request, "referrals/list.html", {"page": page, "direction": "incoming"})
+
+
+@login_required
+def outgoing(request: HttpRequest) -> HttpResponse:
+    _require_referral_user(request)
+    page = Paginator(selectors.outgoing(request.user), PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(request, "referrals/list.html", {"page": page, "direction": "outgoing"})
+
+
+def _detail_context(request: HttpRequest, referral: Referral, **extra) -> dict[str, Any]:
+    user = request.user
+    receiver, sender = is_receiver(user, referral), is_sender(user, referral)
+    can_open_case = case_access.user_can(user, referral.case, case_access.VIEW)
+    may_cancel = (
+        sender
+        and referral.status in (ReferralStatus.PENDING, ReferralStatus.ACCEPTED)
+        and case_access.user_can(user, referral.case, case_access.REFER)
+    )
+    return {
+        "referral": referral,
+        "is_receiver": receiver,
+        "is_sender": sender,
+        "can_open_case": can_open_case,
+        "may_answer": receiver and referral.status == ReferralStatus.PENDING,
+        "may_complete": referral.status == ReferralStatus.ACCEPTED and (receiver or may_cancel),
+        "may_cancel": may_cancel,
+        "decline_form": extra.pop("decline_form", None) or DeclineForm(),
+        **extra,
+    }
+
+
+@login_required
+def detail(request: HttpRequest, pk: int) -> HttpResponse:
+    """What the receiving organisation needs to decide — reference, service, urgency,
+    country, message — and never the person's identity (this page does not load it)."""
+    referral = referral_for(
+        request.user,
+        pk,
+        queryset=Referral.objects.select_related(
+            "case", "from_organization", "to_organization", "created_by", "responded_by"
+        ),
+    )
+    return render(request, "referrals/detail.html", _detail_context(request, referral))
+
+
+def _run(request: HttpRequest, pk: int, action, ok_message: str, **kwargs) -> HttpResponse:
+    referral = referral_for(request.user, pk)
+    try:
+        action(by=request.user, referral=referral, request=request, **kwargs)
+    except ValidationError as exc:
+        for msg in exc.messages:
+            messages.error(request, msg)
+    else:
+        messages.success(request, ok_message)
+    return redirect("referrals:detail", pk=referral.pk)
+
+
+@login_required
+@require_POST
+def accept(request: HttpRequest, pk: int) -> HttpResponse:
+    return _run(request, pk, services.referral_accept, _("Referral accepted."))
+
+
+@login_required
+@require_POST
+def decline(request: HttpRequest, pk: int) -> HttpResponse:
+    referral = referral_for(
+        request.user,
+        pk,
+        queryset=Referral.objects.select_related(
+            "case", "from_organization", "to_organization", "created_by", "responded_by"
+        ),
+    )
+    form = DeclineForm(request.POST)
+    if not form.is_valid():
+        context = _detail_context(request, referral, decline_form=form)
+        return render(request, "referrals/detail.html", context, status=400)
+    return _run(
+        request,
+        pk,
+        services.referral_decline,
+        _("Referral declined."),
+        reason=form.cleaned_data["reason"],
+    )
+
+
+@login_required
+@require_POST
+def complete(request: HttpRequest, pk: int) -> HttpResponse:
+    return _run(request, pk, services.referral_complete, _("Referral marked as completed."))
+
+
+@login_required
+@require_POST
+def cancel(request: HttpRequest, pk: int) -> HttpResponse:
+    return _run(request, pk, services.referral_cancel, _("Referral cancelled."))
+
+
+@login_required
+def create(request: HttpRequest, case_pk: int) -> HttpResponse:
+    case = case_access.case_for(
+        request.user,
+        case_pk,
+        case_access.REFER,
+        queryset=Case.objects.select_related("owner_organization"),
+    )
+    user = request.user
+    assert isinstance(user, User)  # case_for() answered 404 to anyone else
+    missing: list[str] = []
+    if request.method == "POST":
+        form = ReferralForm(request.POST, organization=user.organization)
+        if form.is_valid():
+            data = form.cleaned_data
+            try:
+                referral = services.referral_create(
+                    by=user,
+                    case=case,
+                    to_organization=data["to_organization"],
+                    service=data["service"],
+                    urgency=data["urgency"],
+                    message=data["message"],
+                    override_reason=data["override_reason"] if user.is_coordinator else "",
+                    request=request,
+                )
+            except services.ConsentRequired as exc:
+                missing = exc.missing
+                form.add_error(None, exc)
+            except ValidationError as exc:
+                if hasattr(exc, "error_dict"):
+                    for field, errors in exc.error_dict.items():
+                        form.add_error(field if field in form.fields else None, errors)
+                else:
+                    form.add_error(None, exc)
+            else:
+                messages.success(
+                    request,
+                    _("Referral sent to %(org)s.") % {"org": referral.to_organization.name},
+                )
+                return redirect(case.get_absolute_url())
+    else:
+        form = ReferralForm(organization=user.organization, initial={"urgency": case.urgency})
+    context = {
+        "case": case,
+        "form": form,
+        "missing": [ConsentPurpose(p).label for p in missing],
+        "may_override": user.is_coordinator,
+    }
+    return render(request, "referrals/create.html", context, status=400 if form.errors else 200)
+
+
+def case_panel(request: HttpRequest, case: Case, perms: frozenset[str]) -> dict[str, Any] | None:
+    """The case page's referral section: referrals of this case the user's organisation sent
+    or received, and the way to refer it."""
+    if not may_use_referrals(request.user):
+        return None
+    return {
+        "referrals": selectors.for_case(request.user, case),
+        "can_refer": case_access.REFER in perms,
+        "case": case,
+    }
