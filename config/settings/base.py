@@ -182,6 +182,11 @@ CELERY_BEAT_SCHEDULE: dict[str, dict] = {
         "task": "notifications.tasks.sweep_unsent",
         "schedule": timedelta(minutes=2),
     },
+    # Each overdue step is flagged once; hourly is soon enough for due dates kept in days.
+    "repatriation-flag-overdue-steps": {
+        "task": "repatriation.tasks.flag_overdue_steps",
+        "schedule": timedelta(hours=1),
+    },
 }
 
 CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
