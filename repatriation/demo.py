@@ -84,9 +84,7 @@ def seed(*, orgs: dict[str, Organization], users: dict[str, User]) -> None:
                 StepKind.FAMILY_TRACING: (StepStatus.IN_PROGRESS, ""),
             },
         )
-        plan.steps.filter(kind=StepKind.TRAVEL_DOCUMENT).update(
-            due_date=today + timedelta(days=3)
-        )
+        plan.steps.filter(kind=StepKind.TRAVEL_DOCUMENT).update(due_date=today + timedelta(days=3))
 
     # Completed: home, follow-ups under way.
     case = _case(owner, "Samnang", "Mao")
