@@ -55,8 +55,10 @@ def _case_link(case: Case) -> str:
     return reverse("cases:detail", args=[case.pk])
 
 
-def _members(org_ids: set[int | None]) -> list[User]:
-    ids = {i for i in org_ids if i is not None}
+def _members(case: Case, org_ids: set[int | None]) -> list[User]:
+    """Active members of those organisations that hold view on the case: an organisation
+    named on a plan but not (yet) granted access is not told about the case."""
+    ids = {i for i in org_ids if i is not None and access.VIEW in access.org_perms(i, case)}
     if not ids:
         return []
     return list(User.objects.filter(organization_id__in=ids, is_active=True))
@@ -183,7 +185,7 @@ def plan_set_status(*, plan: RepatriationPlan, status: str, by: User) -> Repatri
     notify(
         recipients=[
             u
-            for u in _members({case.owner_organization_id, plan.lead_organization_id})
+            for u in _members(case, {case.owner_organization_id, plan.lead_organization_id})
             if u.pk != by.pk
         ],
         kind="repatriation_plan_status",
@@ -282,7 +284,7 @@ def step_update(
     )
     nxt = _next_step(step)
     recipients = _members(
-        {case.owner_organization_id, nxt.responsible_organization_id if nxt else None}
+        case, {case.owner_organization_id, nxt.responsible_organization_id if nxt else None}
     )
     notify(
         recipients=[u for u in recipients if u.pk != by.pk],
@@ -328,7 +330,8 @@ def steps_flag_overdue(*, today: date | None = None, batch: int = 500) -> int:
             )
             org_id = step.responsible_organization_id or case.owner_organization_id
             notify(
-                recipients=_members({org_id}),
+                # An organisation without access to the case is not told; the owner is.
+                recipients=_members(case, {org_id}) or _members(case, {case.owner_organization_id}),
                 kind="repatriation_step_overdue",
                 message=_('%(reference)s: repatriation step "%(step)s" is past its due date'),
                 params={"reference": case.reference, "step": step.get_kind_display()},

@@ -295,13 +295,21 @@ def test_a_step_change_is_on_the_timeline_audited_and_notified(world, plan):
         assert n.link == world.case.get_absolute_url()
 
 
-def test_the_next_steps_organisation_is_notified(world, plan):
+def test_the_next_steps_organisation_is_notified_if_it_may_see_the_case(world, plan):
     s = step(plan, StepKind.EXIT_CLEARANCE)
     update(s, world.liaison, status=StepStatus.DONE)
     ft = step(plan, StepKind.FAMILY_TRACING)
     Notification.objects.all().delete()
+    update(ft, world.coordinator, status=StepStatus.IN_PROGRESS)
+    # Next: travel arranged, the lead's — but the lead has no access to the case yet.
+    assert set(
+        Notification.objects.filter(kind="repatriation_step_changed").values_list(
+            "recipient__username", flat=True
+        )
+    ) == {"cw"}
+    access.grant(world.case, world.lead, [access.VIEW])
+    Notification.objects.all().delete()
     update(ft, world.coordinator, status=StepStatus.DONE)
-    # Next: travel arranged, the lead's.
     assert set(
         Notification.objects.filter(kind="repatriation_step_changed").values_list(
             "recipient__username", flat=True
@@ -334,7 +342,31 @@ def test_overdue_steps_are_flagged_once_and_the_responsible_org_notified(world, 
     assert services.steps_flag_overdue() == 0
 
 
+def test_overdue_step_of_an_organisation_without_access_goes_to_the_owner(world, plan):
+    s = step(plan, StepKind.TRAVEL_ARRANGED)  # the lead's, which holds no grant
+    update(s, world.coordinator, due_date=timezone.localdate() - timedelta(days=1))
+    Notification.objects.all().delete()
+    assert services.steps_flag_overdue() == 1
+    notes = Notification.objects.filter(kind="repatriation_step_overdue")
+    assert {n.recipient.username for n in notes} == {"cw", "coord"}
+
+
 def test_overdue_steps_of_closed_plans_are_not_flagged(world, plan):
     plan.steps.update(due_date=timezone.localdate() - timedelta(days=3))
     services.plan_set_status(plan=plan, status=PlanStatus.CANCELLED, by=world.coordinator)
     assert services.steps_flag_overdue() == 0
+
+
+def test_a_plan_status_change_notifies_owner_and_lead_without_identity(world, plan):
+    give_consent(world.case)
+    services.plan_set_status(plan=plan, status=PlanStatus.IN_PROGRESS, by=world.liaison)
+    notes = Notification.objects.filter(kind="repatriation_plan_status")
+    # The lead holds no grant on the case yet: it is not told about it.
+    assert {n.recipient.username for n in notes} == {"cw", "coord"}
+    assert {n.message for n in notes} == {
+        f"{world.case.reference}: repatriation plan is now In progress"
+    }
+    access.grant(world.case, world.lead, [access.VIEW])
+    services.plan_set_status(plan=plan, status=PlanStatus.SUSPENDED, by=world.liaison)
+    notes = Notification.objects.filter(kind="repatriation_plan_status", message__contains="Susp")
+    assert {n.recipient.username for n in notes} == {"cw", "coord", "leadcw"}

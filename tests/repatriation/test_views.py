@@ -336,3 +336,65 @@ def test_staff_adjust_a_route_template_in_the_admin(client, world):
         (StepKind.NATIONALITY, world.embassy.pk),
         (StepKind.DEPARTED, world.lead.pk),
     ]
+
+
+def test_plan_details_are_edited_and_audited(client, world, plan):
+    from audit.models import AccessEvent, AuditAction
+    from cases.models import TimelineEntry
+
+    c = login(client, world.liaison)
+    url = reverse("repatriation:plan_edit", args=[world.case.pk])
+    html = c.get(url).content.decode()
+    assert "Shelter in Penang" in html
+    assert AccessEvent.objects.filter(
+        action=AuditAction.VIEWED_IDENTITY, actor=world.liaison, detail__field="place"
+    ).exists()
+    r = c.post(
+        url,
+        {
+            "current_country": "MY",
+            "situation": "free",
+            "place": "Shelter in Penang",
+            "home_country": "KH",
+            "embassy": world.embassy.pk,
+            "lead_organization": world.lead.pk,
+            "target_return_date": "2031-05-01",
+        },
+    )
+    assert r.status_code == 302
+    plan.refresh_from_db()
+    assert (str(plan.target_return_date), plan.situation, plan.version) == ("2031-05-01", "free", 2)
+    assert TimelineEntry.objects.filter(kind="repatriation_plan_updated").count() == 1
+
+
+def test_a_partner_without_identity_never_sees_or_changes_the_place(client, world, plan):
+    partner = UserFactory(username="p-coord", organization=world.other, role=Role.COORDINATOR)
+    access.grant(world.case, world.other, [access.VIEW, access.UPDATE_REPATRIATION])
+    c = login(client, partner)
+    url = reverse("repatriation:plan_edit", args=[world.case.pk])
+    html = c.get(url).content.decode()
+    assert "Shelter in Penang" not in html and 'name="place"' not in html
+    c.post(
+        url,
+        {
+            "current_country": "MY",
+            "situation": "shelter",
+            "place": "changed",
+            "home_country": "KH",
+            "embassy": world.embassy.pk,
+            "lead_organization": world.lead.pk,
+        },
+    )
+    plan.refresh_from_db()
+    assert plan.place == "Shelter in Penang"
+
+
+def test_anonymous_users_are_sent_to_log_in(client, world, plan):
+    s = plan.steps.first()
+    for url in (
+        "/repatriation/",
+        reverse("repatriation:step", args=[s.pk]),
+        reverse("repatriation:plan_edit", args=[world.case.pk]),
+    ):
+        r = client.get(url)
+        assert r.status_code == 302 and r.url.startswith("/accounts/login/")
