@@ -40,3 +40,10 @@ class RepatriationConfig(AppConfig):
                 user.organization_id is not None and user.role in (Role.LIAISON, Role.COORDINATOR)
             ),
         )
+        navigation.register(
+            "repatriation_templates",
+            _("Repatriation steps"),
+            "repatriation:template_list",
+            order=80,
+            visible=lambda user: user.organization_id is not None and user.role == Role.ORG_ADMIN,
+        )

@@ -5,7 +5,13 @@ from django.utils.translation import gettext_lazy as _
 
 from partners.models import Organization, OrganizationKind
 
-from .models import REASON_REQUIRED, RepatriationPlan, StepStatus
+from .models import (
+    REASON_REQUIRED,
+    RepatriationPlan,
+    StepStatus,
+    StepTemplate,
+    StepTemplateItem,
+)
 
 
 class PlanForm(forms.ModelForm):
@@ -72,3 +78,26 @@ class StepForm(forms.Form):
                 _("Say why the step is %(status)s.") % {"status": StepStatus(data["status"]).label},
             )
         return data
+
+
+class TemplateForm(forms.ModelForm):
+    class Meta:
+        model = StepTemplate
+        fields = ["name", "home_country", "current_country"]
+        help_texts = {
+            "home_country": _("Leave empty for any home country."),
+            "current_country": _("Leave empty for any country."),
+        }
+
+
+class TemplateItemForm(forms.ModelForm):
+    class Meta:
+        model = StepTemplateItem
+        fields = ["order", "kind", "responsible", "due_after_days"]
+
+
+# A plain formset: the service rewrites the steps as a whole (see template_update), so the
+# rows are not bound to existing items and reordering never conflicts with the saved ones.
+StepItemFormSet = forms.formset_factory(
+    TemplateItemForm, extra=1, can_delete=True, min_num=1, validate_min=True
+)

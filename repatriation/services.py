@@ -7,9 +7,10 @@ from __future__ import annotations
 from datetime import date, timedelta
 from typing import Any
 
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import Q
+from django.http import Http404
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -32,8 +33,10 @@ from .models import (
     RepatriationStep,
     Responsible,
     StepStatus,
+    StepTemplate,
+    StepTemplateItem,
 )
-from .routes import template_for
+from .routes import default_template, template_for
 
 PLAN_FIELDS = (
     "current_country",
@@ -339,3 +342,79 @@ def steps_flag_overdue(*, today: date | None = None, batch: int = 500) -> int:
             )
             flagged += 1
     return flagged
+
+
+def _require_org_admin(by: User, template: StepTemplate | None = None) -> None:
+    """Templates are organisation settings, not case data: an organisation admin manages
+    their own organisation's templates only."""
+    if not (by.is_active and by.is_org_admin and by.organization_id):
+        raise PermissionDenied
+    if template is not None and template.organization_id != by.organization_id:
+        raise Http404("No such template")
+
+
+@transaction.atomic
+def template_create(
+    *, by: User, name: str, home_country: str = "", current_country: str = ""
+) -> StepTemplate:
+    """A template of the admin's organisation for a route, starting from the default steps."""
+    _require_org_admin(by)
+    base = default_template()
+    template = StepTemplate.objects.create(
+        name=name,
+        organization_id=by.organization_id,
+        home_country=home_country,
+        current_country=current_country,
+    )
+    StepTemplateItem.objects.bulk_create(
+        StepTemplateItem(
+            template=template,
+            order=i.order,
+            kind=i.kind,
+            responsible=i.responsible,
+            due_after_days=i.due_after_days,
+        )
+        for i in base.items.all()
+    )
+    audit_record(action=AuditAction.CHANGED, actor=by, target=template, detail={"created": True})
+    return template
+
+
+@transaction.atomic
+def template_update(
+    *,
+    template: StepTemplate,
+    by: User,
+    name: str,
+    home_country: str,
+    current_country: str,
+    items: list[dict[str, Any]],
+) -> StepTemplate:
+    """Replace the template's route and steps. ``items``: dicts with order, kind, responsible,
+    due_after_days (orders unique). Rewritten as a whole so that swapping two orders never
+    trips the unique (template, order) constraint half-way. Running plans keep their steps."""
+    _require_org_admin(by, template)
+    if not items:
+        raise ValidationError(_("A template needs at least one step."))
+    orders = [i["order"] for i in items]
+    if len(set(orders)) != len(orders):
+        raise ValidationError(_("Two steps have the same order."))
+    template.name = name
+    template.home_country = home_country
+    template.current_country = current_country
+    template.save()
+    template.items.all().delete()
+    StepTemplateItem.objects.bulk_create(
+        StepTemplateItem(
+            template=template,
+            order=i["order"],
+            kind=i["kind"],
+            responsible=i["responsible"],
+            due_after_days=i["due_after_days"],
+        )
+        for i in sorted(items, key=lambda i: i["order"])
+    )
+    audit_record(
+        action=AuditAction.CHANGED, actor=by, target=template, detail={"steps": len(items)}
+    )
+    return template

@@ -7,7 +7,7 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Exists, OuterRef
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -20,8 +20,14 @@ from audit.services import audit_record
 from cases import access
 
 from . import selectors, services
-from .forms import PlanForm, StepForm
-from .models import PLAN_TRANSITIONS, PlanStatus, RepatriationPlan, RepatriationStep
+from .forms import PlanForm, StepForm, StepItemFormSet, TemplateForm
+from .models import (
+    PLAN_TRANSITIONS,
+    PlanStatus,
+    RepatriationPlan,
+    RepatriationStep,
+    StepTemplate,
+)
 
 
 def step_context(
@@ -220,3 +226,73 @@ def case_panel(request: HttpRequest, case, perms: frozenset[str]) -> dict[str, A
         else [],
     )
     return ctx
+
+
+# --- step templates of the admin's organisation ---------------------------------------------
+
+
+def _admin_org(request: HttpRequest) -> int:
+    """The organisation of an organisation admin; anyone else gets 403."""
+    org_id: int | None = getattr(request.user, "organization_id", None)
+    if not getattr(request.user, "is_org_admin", False) or org_id is None:
+        raise PermissionDenied
+    return org_id
+
+
+@login_required
+def template_list(request: HttpRequest) -> HttpResponse:
+    """An organisation admin's templates (routes) for plans their organisation leads."""
+    user = request.user
+    _admin_org(request)
+    form = TemplateForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        template = services.template_create(
+            by=user,  # type: ignore[arg-type]
+            name=form.cleaned_data["name"],
+            home_country=form.cleaned_data["home_country"],
+            current_country=form.cleaned_data["current_country"],
+        )
+        messages.success(request, _("Template created from the default steps; adjust it below."))
+        return redirect("repatriation:template_edit", pk=template.pk)
+    templates = StepTemplate.objects.filter(organization_id=_admin_org(request))
+    return render(
+        request, "repatriation/template_list.html", {"templates": templates, "form": form}
+    )
+
+
+@login_required
+def template_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    user = request.user
+    template = StepTemplate.objects.filter(pk=pk, organization_id=_admin_org(request)).first()
+    if template is None:
+        raise Http404("No such template")
+    form = TemplateForm(request.POST or None, instance=template)
+    initial = list(
+        template.items.order_by("order").values("order", "kind", "responsible", "due_after_days")
+    )
+    formset = StepItemFormSet(request.POST or None, initial=initial, prefix="items")
+    if request.method == "POST" and form.is_valid() and formset.is_valid():
+        items = [
+            {k: f.cleaned_data[k] for k in ("order", "kind", "responsible", "due_after_days")}
+            for f in formset.forms
+            if f.cleaned_data and not f.cleaned_data.get("DELETE")
+        ]
+        try:
+            services.template_update(
+                template=template,
+                by=user,  # type: ignore[arg-type]
+                name=form.cleaned_data["name"],
+                home_country=form.cleaned_data["home_country"],
+                current_country=form.cleaned_data["current_country"],
+                items=items,
+            )
+        except ValidationError as e:
+            form.add_error(None, e)
+        else:
+            messages.success(request, _("Template saved."))
+            return redirect("repatriation:template_list")
+    return render(
+        request,
+        "repatriation/template_edit.html",
+        {"template": template, "form": form, "formset": formset},
+    )
