@@ -55,7 +55,11 @@ class StepForm(forms.Form):
         label=_("Due date"), required=False, widget=forms.DateInput(attrs={"type": "date"})
     )
     note = forms.CharField(
-        label=_("Note"), required=False, max_length=2000, widget=forms.Textarea(attrs={"rows": 2})
+        label=_("Note"),
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_("Every partner on the case sees it: no names, phones or addresses."),
     )
     reason = forms.CharField(
         label=_("Reason (required when blocked or skipped)"),

@@ -30,6 +30,7 @@ DUE_SOON_DAYS = 7
 
 @dataclass(frozen=True)
 class Progress:
+    plan_id: int | None
     done: int
     total: int
     current: RepatriationStep | None
@@ -43,7 +44,8 @@ def progress_of(steps: list[RepatriationStep]) -> Progress:
     """Done (or skipped) / total, and the current step: the first unfinished one."""
     done = sum(1 for s in steps if s.status in FINISHED)
     current = next((s for s in steps if s.status not in FINISHED), None)
-    return Progress(done=done, total=len(steps), current=current)
+    plan_id = steps[0].plan_id if steps else None
+    return Progress(plan_id=plan_id, done=done, total=len(steps), current=current)
 
 
 def _steps_prefetch() -> Prefetch:

@@ -206,7 +206,10 @@ def step_update(request: HttpRequest, pk: int) -> HttpResponse:
                     return redirect(nxt)
                 return redirect(case.get_absolute_url())
             step = _step_for(request, pk)
-            return render(request, template, step_context(step, can_update=True, saved=True))
+            ctx = step_context(step, can_update=True, saved=True)
+            # The plan's progress bar on the page is updated out of band (hx-swap-oob).
+            ctx["progress"] = selectors.progress_of(list(step.plan.steps.all()))
+            return render(request, template, ctx)
     ctx = step_context(step, can_update=True, form=form, message=message)
     return render(request, template, ctx)
 

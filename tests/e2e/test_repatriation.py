@@ -42,6 +42,8 @@ def test_liaison_updates_steps_inline_and_the_owner_sees_them(live_server, demo,
 
     _update(page, "Travel document issued", status="Done", note="Emergency passport issued")
     _update(page, EXIT, status="Blocked", reason="Immigration fine unpaid")
+    # The plan's progress bar followed without a reload: 4 done in the demo, now 5.
+    expect(plan.get_by_text(re.compile(r"5 of 14 steps done"))).to_be_visible()
 
     assert page.evaluate("window.__noReload") is True
     assert page.evaluate("document.documentElement.scrollWidth") <= 360

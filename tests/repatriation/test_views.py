@@ -50,6 +50,9 @@ def test_liaison_updates_a_step_with_htmx_and_gets_only_the_fragment(client, wor
     assert html.lstrip().startswith(f'<li class="rp-step rp-step-done" id="rp-step-{s.pk}"')
     assert "<html" not in html
     assert "saved" in html
+    # The progress bar is swapped out of band.
+    assert f'id="rp-progress-{plan.pk}" hx-swap-oob="true"' in html
+    assert "1 of 14 steps done" in html
     s.refresh_from_db()
     assert (s.status, s.note, s.changed_by) == (StepStatus.DONE, "Issued", world.liaison)
 
