@@ -19,5 +19,6 @@ urlpatterns = [
     path("admin/login/", RedirectView.as_view(pattern_name="login", query_string=True)),
     path("referrals/", include("referrals.urls")),
     path("notifications/", include("notifications.urls")),
+    path("repatriation/", include("repatriation.urls")),
     path("admin/", admin.site.urls),
 ]

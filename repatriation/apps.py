@@ -5,3 +5,45 @@ from django.utils.translation import gettext_lazy as _
 class RepatriationConfig(AppConfig):
     name = "repatriation"
     verbose_name = _("Repatriation")
+
+    def ready(self) -> None:
+        from cases import panels, timeline
+        from config import navigation
+        from partners.roles import Role
+
+        from .views import case_panel
+
+        timeline.register(
+            "repatriation_plan_created",
+            _("Repatriation plan created (embassy: %(embassy)s; lead: %(lead)s)"),
+        )
+        timeline.register("repatriation_plan_updated", _("Repatriation plan details updated"))
+        timeline.register(
+            "repatriation_plan_status",
+            _("Repatriation plan status changed from %(old)s to %(new)s"),
+        )
+        timeline.register(
+            "repatriation_step_changed", _("Repatriation step “%(step)s”: %(status)s")
+        )
+        timeline.register(
+            "repatriation_step_overdue", _("Repatriation step “%(step)s” is past its due date")
+        )
+        panels.register(
+            "repatriation", "repatriation/partials/case_panel.html", case_panel, order=30
+        )
+        navigation.register(
+            "repatriation",
+            _("My repatriations"),
+            "repatriation:mine",
+            order=30,
+            visible=lambda user: (
+                user.organization_id is not None and user.role in (Role.LIAISON, Role.COORDINATOR)
+            ),
+        )
+        navigation.register(
+            "repatriation_templates",
+            _("Repatriation steps"),
+            "repatriation:template_list",
+            order=80,
+            visible=lambda user: user.organization_id is not None and user.role == Role.ORG_ADMIN,
+        )

@@ -220,6 +220,11 @@ CELERY_BEAT_SCHEDULE: dict[str, dict] = {
         "task": "referrals.tasks.send_reminders",
         "schedule": timedelta(minutes=10),
     },
+    # Each overdue step is flagged once; hourly is soon enough for due dates kept in days.
+    "repatriation-flag-overdue-steps": {
+        "task": "repatriation.tasks.flag_overdue_steps",
+        "schedule": timedelta(hours=1),
+    },
 }
 
 # Rate limits and other shared counters need one cache for all processes: Redis when there is

@@ -1,0 +1,107 @@
+from __future__ import annotations
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from partners.models import Organization, OrganizationKind
+
+from .models import (
+    REASON_REQUIRED,
+    RepatriationPlan,
+    StepStatus,
+    StepTemplate,
+    StepTemplateItem,
+)
+
+
+class PlanForm(forms.ModelForm):
+    class Meta:
+        model = RepatriationPlan
+        fields = [
+            "current_country",
+            "situation",
+            "place",
+            "home_country",
+            "home_province",
+            "embassy",
+            "lead_organization",
+            "target_return_date",
+        ]
+        widgets = {"target_return_date": forms.DateInput(attrs={"type": "date"})}
+        help_texts = {
+            "place": _(
+                "Shelter, detention centre or town. Only people who may see the "
+                "person's identity see it."
+            ),
+        }
+
+    def __init__(self, *args, can_view_identity: bool = True, **kwargs):
+        super().__init__(*args, **kwargs)
+        active = Organization.objects.filter(is_active=True)
+        embassy = self.fields["embassy"]
+        lead = self.fields["lead_organization"]
+        assert isinstance(embassy, forms.ModelChoiceField)
+        assert isinstance(lead, forms.ModelChoiceField)
+        embassy.queryset = active.filter(kind=OrganizationKind.EMBASSY)
+        lead.queryset = active
+        if not can_view_identity:
+            # Not shown, not changeable: the place is identity.
+            del self.fields["place"]
+
+
+class StepForm(forms.Form):
+    status = forms.ChoiceField(label=_("Status"), choices=StepStatus.choices)
+    due_date = forms.DateField(
+        label=_("Due date"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+    note = forms.CharField(
+        label=_("Note"),
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_("Every partner on the case sees it: no names, phones or addresses."),
+    )
+    reason = forms.CharField(
+        label=_("Reason (required when blocked or skipped)"),
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+    version = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
+
+    def __init__(self, *args, prefix_id: int, **kwargs):
+        # Unique ids per step: many step forms share one page.
+        kwargs["auto_id"] = f"step{prefix_id}-%s"
+        super().__init__(*args, **kwargs)
+
+    def clean(self):
+        data = super().clean()
+        if data.get("status") in REASON_REQUIRED and not (data.get("reason") or "").strip():
+            self.add_error(
+                "reason",
+                _("Say why the step is %(status)s.") % {"status": StepStatus(data["status"]).label},
+            )
+        return data
+
+
+class TemplateForm(forms.ModelForm):
+    class Meta:
+        model = StepTemplate
+        fields = ["name", "home_country", "current_country"]
+        help_texts = {
+            "home_country": _("Leave empty for any home country."),
+            "current_country": _("Leave empty for any country."),
+        }
+
+
+class TemplateItemForm(forms.ModelForm):
+    class Meta:
+        model = StepTemplateItem
+        fields = ["order", "kind", "responsible", "due_after_days"]
+
+
+# A plain formset: the service rewrites the steps as a whole (see template_update), so the
+# rows are not bound to existing items and reordering never conflicts with the saved ones.
+StepItemFormSet = forms.formset_factory(
+    TemplateItemForm, extra=1, can_delete=True, min_num=1, validate_min=True
+)
