@@ -27,7 +27,7 @@ messages: venv
 
 # For developers (needs GNU gettext): refresh locale/*/LC_MESSAGES/django.po from the sources.
 makemessages: venv
-	$(PY) manage.py makemessages --no-obsolete --ignore '.venv/*' --ignore 'bench/*' \
+	$(PY) manage.py makemessages --no-obsolete --add-location=file --ignore '.venv/*' --ignore 'bench/*' \
 	  --ignore 'tests/*' -l km -l th -l vi -l lo -l my -l zh_Hans
 
 run: venv messages
