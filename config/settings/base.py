@@ -39,6 +39,7 @@ INSTALLED_APPS = [
     "django.contrib.sessions",
     "django.contrib.messages",
     "django.contrib.staticfiles",
+    "django.forms",
     "django.contrib.postgres",
     "guardian",
     "rest_framework",
@@ -83,6 +84,9 @@ MIDDLEWARE = [
 ]
 
 ROOT_URLCONF = "config.urls"
+# Form widgets render with the project's template settings, so that templates/django/forms/
+# can replace Django's slow per-option select template.
+FORM_RENDERER = "django.forms.renderers.TemplatesSetting"
 WSGI_APPLICATION = "config.wsgi.application"
 
 TEMPLATES = [
@@ -99,7 +103,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "config.navigation.nav_items",
             ],
-            "builtins": ["partners.templatetags.people"],
+            "builtins": ["partners.templatetags.people", "config.template_builtins"],
         },
     },
 ]

@@ -18,10 +18,13 @@ NAMES = {
 @pytest.mark.parametrize("script", list(NAMES))
 def test_search_by_native_name_finds_the_case(client, org, caseworker, script):
     given, family = NAMES[script]
-    wanted = make_case(org, person=PersonFactory.build(given_name=given, family_name=family,
-                                                       given_name_latin="X", phone=""))
-    make_case(org, person=PersonFactory.build(given_name="Other", family_name="Person",
-                                              phone=""))
+    wanted = make_case(
+        org,
+        person=PersonFactory.build(
+            given_name=given, family_name=family, given_name_latin="X", phone=""
+        ),
+    )
+    make_case(org, person=PersonFactory.build(given_name="Other", family_name="Person", phone=""))
     client.force_login(caseworker)
     html = client.get(reverse("cases:list"), {"q": family, "by": "name"}).content.decode()
     assert wanted.reference in html
