@@ -2,12 +2,13 @@
 
 import pytest
 from django.urls import reverse
+from django.utils import translation
 
 from cases.vocab import ConsentPurpose
 from notifications.models import Notification
 from notifications.services import notification_email_send
 from referrals import services
-from referrals.models import Referral
+from referrals.models import Referral, ReferralService
 from tests.factories import make_case
 
 from .conftest import give_consent
@@ -115,7 +116,12 @@ def test_receiver_sees_no_identity_before_accepting(
     client.force_login(liaison)
     html = client.get(reverse("referrals:detail", args=[referral.pk])).content.decode()
     assert placed_case.reference in html
-    assert "Repatriation" in html and "Malaysia" in html and "Needs travel documents." in html
+    # The liaison reads Homeward in Khmer: service and country in Khmer, the message as typed.
+    with translation.override(liaison.preferred_language):
+        service = str(ReferralService.REPATRIATION.label)
+        country = str(placed_case.country_of_exploitation.name)
+    assert service != "Repatriation" and service in html and country in html
+    assert "Needs travel documents." in html
     for marker in PERSON_MARKERS:
         assert marker not in html
     assert placed_case.get_absolute_url() not in html  # no link to a case they cannot open
