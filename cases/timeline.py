@@ -20,10 +20,21 @@ from django.utils.translation import gettext_lazy as _
 from .models import Case, TimelineEntry
 
 _SENTENCES: dict[str, Any] = {}
+# kind -> {data key -> {code -> lazy label}}: codes stored in ``data`` are shown in the
+# reader's language, whatever the language of the person who caused the entry.
+_LABELS: dict[str, dict[str, dict[str, Any]]] = {}
 
 
-def register(kind: str, sentence: Any) -> None:
+def register(kind: str, sentence: Any, *, labels: dict[str, Any] | None = None) -> None:
+    """``labels`` maps a data key to a vocabulary (a TextChoices class or a dict of code ->
+    lazy label); the entry stores the code, the page shows the label. A list of codes shows
+    as a comma-separated list of labels."""
     _SENTENCES[kind] = sentence
+    if labels:
+        _LABELS[kind] = {
+            key: (dict(vocab.choices) if hasattr(vocab, "choices") else dict(vocab))
+            for key, vocab in labels.items()
+        }
 
 
 def register_core_kinds() -> None:
@@ -37,8 +48,18 @@ def register_core_kinds() -> None:
     register("note_edited", _("Note corrected"))
     register("consent_recorded", _("Consent recorded: %(purpose)s (%(answer)s)"))
     register("consent_withdrawn", _("Consent withdrawn: %(purpose)s"))
-    register("access_granted", _("%(organization)s was given access (%(perms)s)"))
-    register("access_revoked", _("Access of %(organization)s was removed (%(perms)s)"))
+    from partners.roles import PERM_LABELS
+
+    register(
+        "access_granted",
+        _("%(organization)s was given access (%(perms)s)"),
+        labels={"perms": PERM_LABELS},
+    )
+    register(
+        "access_revoked",
+        _("Access of %(organization)s was removed (%(perms)s)"),
+        labels={"perms": PERM_LABELS},
+    )
 
 
 def record(
@@ -74,12 +95,22 @@ class TimelineItem:
     organization: str
 
 
+def _label(vocab: dict[str, Any], value: Any) -> Any:
+    if isinstance(value, list):
+        return ", ".join(str(_label(vocab, v)) for v in value)
+    return vocab.get(value, value) if isinstance(value, str) else value
+
+
 def _sentence(entry: TimelineEntry) -> str:
     sentence = _SENTENCES.get(entry.kind)
     if sentence is None:
         return entry.kind
+    data = dict(entry.data)
+    for key, vocab in _LABELS.get(entry.kind, {}).items():
+        if key in data:
+            data[key] = _label(vocab, data[key])
     try:
-        return str(sentence) % entry.data
+        return str(sentence) % data
     except (KeyError, TypeError, ValueError):
         return str(sentence).split("%(")[0].strip()
 

@@ -26,6 +26,17 @@ UPDATE_REPATRIATION = "update_repatriation"
 
 ALL_CASE_PERMS = (VIEW, VIEW_IDENTITY, CHANGE, REFER, EXPORT, ASSIGN, UPDATE_REPATRIATION)
 
+# What a permission lets an organisation do, for people (timeline, referral pages).
+PERM_LABELS = {
+    VIEW: _("see the case"),
+    VIEW_IDENTITY: _("see who the person is"),
+    CHANGE: _("edit the case"),
+    REFER: _("refer the case"),
+    EXPORT: _("export summaries"),
+    ASSIGN: _("assign the case"),
+    UPDATE_REPATRIATION: _("update the repatriation"),
+}
+
 _CASEWORKER = frozenset({VIEW, VIEW_IDENTITY, CHANGE, REFER})
 ROLE_PERMS: dict[str, frozenset[str]] = {
     Role.CASEWORKER: _CASEWORKER,
