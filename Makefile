@@ -33,7 +33,7 @@ makemessages: venv
 run: venv messages
 	$(PY) manage.py migrate --noinput
 	$(PY) manage.py seed_demo
-	@scripts/demo-logins.sh
+	@HOST=$(HOST) PORT=$(PORT) scripts/demo-logins.sh
 	$(PY) manage.py runserver $(HOST):$(PORT)
 
 check: venv

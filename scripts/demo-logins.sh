@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
-cat <<'TEXT'
+cat <<TEXT
 
-  Homeward is starting at http://127.0.0.1:8000  (SQLite, tasks in-process, demo data)
+  Homeward is starting at http://${HOST:-127.0.0.1}:${PORT:-8000}  (SQLite, tasks in-process, demo data)
   Demo logins, all with password: homeward-demo
     caseworker    caseworker, Phnom Penh NGO
     coordinator   coordinator, Phnom Penh NGO
