@@ -55,6 +55,7 @@ def case_create(
     """Open a case owned by ``organization``; the owner holds every permission on it."""
     if person.pk is None:
         person.full_clean()
+        person._history_user = by  # type: ignore[attr-defined]  # change history
         person.save()
     case = Case(
         person=person,
@@ -66,6 +67,7 @@ def case_create(
         **fields,
     )
     case.full_clean(exclude=["reference", "pseudonym", "person"])
+    case._history_user = by  # type: ignore[attr-defined]  # change history
     case.save()
     access.grant_owner(case)
     timeline.record(case=case, kind="case_created", actor=by, organization=organization)
@@ -261,6 +263,7 @@ def case_update(
         current.status_changed_by = by
     current.version = F("version") + 1
     current.full_clean(exclude=["reference", "pseudonym", "person", "version"])
+    current._history_user = by  # type: ignore[attr-defined]  # change history
     current.save()
     current.refresh_from_db()
     if "status" in changed:
@@ -321,6 +324,7 @@ def person_update(*, case: Case, by: User, version: int, changes: dict[str, Any]
     for field, value in changes.items():
         setattr(person, field, value)
     person.full_clean()
+    person._history_user = by  # type: ignore[attr-defined]  # change history
     person.save()
     Case.objects.filter(pk=current.pk).update(version=F("version") + 1, updated_at=timezone.now())
     # Field names only: the timeline and the audit log never hold identity.
@@ -379,6 +383,7 @@ def consent_record(
         note=note,
     )
     consent.full_clean()
+    consent._history_user = by  # type: ignore[attr-defined]  # change history
     consent.save()
     timeline.record(
         case=case,
@@ -401,6 +406,7 @@ def consent_withdraw(*, consent: Consent, by: User) -> Consent:
         return consent  # idempotent: nothing to withdraw
     consent.withdrawn_at = timezone.now()
     consent.withdrawn_by = by
+    consent._history_user = by  # type: ignore[attr-defined]  # change history
     consent.save(update_fields=["withdrawn_at", "withdrawn_by"])
     timeline.record(
         case=consent.case,

@@ -155,6 +155,7 @@ def _release(
     for pk, passed in handed.items():
         other = Referral.objects.get(pk=pk)
         other.granted_perms = sorted(set(other.granted_perms) | passed)
+        other._history_user = by  # type: ignore[attr-defined]  # change history
         other.save(update_fields=["granted_perms"])
     to_revoke = perms - needed.keys()
     removed = access.revoke(referral.case, referral.to_organization, to_revoke)
@@ -277,6 +278,7 @@ def referral_create(
     )
     try:
         with transaction.atomic():
+            referral._history_user = by  # type: ignore[attr-defined]  # change history
             referral.save()
     except IntegrityError:
         raise ValidationError(
@@ -322,6 +324,7 @@ def referral_accept(
     referral.granted_perms = sorted(new)
     referral.responded_by = by
     referral.responded_at = timezone.now()
+    referral._history_user = by  # type: ignore[attr-defined]  # change history
     referral.save()
     _timeline(referral, "referral_accepted", by)
     _audit(referral, by, request, "accepted", granted=sorted(new))
@@ -369,6 +372,7 @@ def referral_decline(
     referral.decline_reason = reason
     referral.responded_by = by
     referral.responded_at = timezone.now()
+    referral._history_user = by  # type: ignore[attr-defined]  # change history
     referral.save()
     _timeline(referral, "referral_declined", by)
     _audit(referral, by, request, "declined")
@@ -394,6 +398,7 @@ def referral_complete(
     _release(referral, frozenset(referral.granted_perms) - READ_ONLY, by=by, request=request)
     referral.closed_by = by
     referral.closed_at = timezone.now()
+    referral._history_user = by  # type: ignore[attr-defined]  # change history
     referral.save()
     _timeline(referral, "referral_completed", by)
     _audit(referral, by, request, "completed")
@@ -428,6 +433,7 @@ def referral_cancel(
     _release(referral, referral.granted_perms, by=by, request=request)
     referral.closed_by = by
     referral.closed_at = timezone.now()
+    referral._history_user = by  # type: ignore[attr-defined]  # change history
     referral.save()
     _timeline(referral, "referral_cancelled", by)
     _audit(referral, by, request, "cancelled", was_accepted=was_accepted)

@@ -28,6 +28,9 @@ class RepatriationConfig(AppConfig):
         timeline.register(
             "repatriation_step_overdue", _("Repatriation step “%(step)s” is past its due date")
         )
+        from . import history
+
+        history.register()
         panels.register(
             "repatriation", "repatriation/partials/case_panel.html", case_panel, order=30
         )
