@@ -12,6 +12,7 @@ urlpatterns = [
     path("<int:pk>/person/edit/", views.person_edit, name="person_edit"),
     path("<int:pk>/timeline/", views.case_timeline, name="timeline"),
     path("<int:pk>/history/", views.case_history, name="history"),
+    path("<int:pk>/anonymise/", views.case_anonymise, name="anonymise"),
     path("<int:pk>/notes/", views.note_add, name="note_add"),
     path("<int:pk>/notes/<int:note_pk>/edit/", views.note_edit, name="note_edit"),
     path("<int:pk>/consents/", views.consent_add, name="consent_add"),

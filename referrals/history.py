@@ -47,3 +47,13 @@ def register() -> None:
             vocab={"granted_perms": dict(PERM_LABELS)},
         )
     )
+
+
+# Free text of a referral may name the person or where they are.
+FREE_TEXT = ("message", "decline_reason", "consent_override_reason")
+
+
+def scrub(case) -> None:
+    """Retention (cases.retention): the free text of the case's referrals, history included."""
+    Referral.objects.filter(case=case).update(**dict.fromkeys(FREE_TEXT, ""))
+    history.scrub_values(Referral.history.filter(case_id=case.pk), FREE_TEXT, Referral)

@@ -9,7 +9,7 @@ from django.utils.translation import gettext as _
 
 from cases import history
 
-from .models import RepatriationStep, StepKind
+from .models import RepatriationPlan, RepatriationStep, StepKind
 
 FIELDS = (
     "kind",
@@ -41,3 +41,19 @@ def register() -> None:
             label=_label,
         )
     )
+
+
+def scrub(case) -> None:
+    """Retention (cases.retention): the plan's exact place and the steps' free text, history
+    included. A blocked or skipped step must keep a reason (a database constraint): it
+    becomes a dash."""
+    RepatriationPlan.objects.filter(case=case).update(place="")
+    steps = RepatriationStep.objects.filter(plan__case=case)
+    steps.update(note="")
+    steps.exclude(reason="").update(reason=REMOVED)
+    history.scrub_values(
+        RepatriationStep.history.filter(plan__case_id=case.pk), ["note", "reason"], RepatriationStep
+    )
+
+
+REMOVED = "—"
