@@ -18,7 +18,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import date, datetime
-from typing import Any
+from typing import Any, cast
 
 from django.db import models
 from django.db.models import QuerySet
@@ -84,13 +84,22 @@ class HistoryEntry:
     changes: tuple[Change, ...]
 
     @property
-    def kind_label(self) -> str:
-        return str(KIND_LABELS[self.kind])
+    def title(self) -> str:
+        """One sentence per kind, so that each language orders the words its own way."""
+        return str(KIND_SENTENCES[self.kind]) % {"what": self.what}
 
 
-KIND_LABELS = {"created": _("created"), "changed": _("changed"), "deleted": _("deleted")}
+KIND_SENTENCES = {
+    "created": _("%(what)s: created"),
+    "changed": _("%(what)s: changed"),
+    "deleted": _("%(what)s: deleted"),
+}
 _KIND = {"+": "created", "~": "changed", "-": "deleted"}
 EMPTY = "—"
+
+
+def _field(model: type[models.Model], name: str) -> models.Field:
+    return cast(models.Field, model._meta.get_field(name))
 
 
 def _is_empty(value: Any) -> bool:
@@ -147,7 +156,7 @@ class _Formatter:
 
 def _diffs(source: Source, rows: list[Any]) -> list[tuple[Any, str, list[tuple[str, Any, Any]]]]:
     """(record, kind, [(field, old raw, new raw)]) per historical row, oldest first."""
-    fields = [source.model._meta.get_field(name) for name in source.fields]
+    fields = [_field(source.model, name) for name in source.fields]
     previous: dict[Any, Any] = {}
     out = []
     for record in rows:
@@ -191,7 +200,7 @@ def entries_for(
         for record, kind, changes in _diffs(source, rows):
             collected.append((source, record, kind, changes))
             for name, old, new in changes:
-                f = source.model._meta.get_field(name)
+                f = _field(source.model, name)
                 if not f.is_relation:
                     continue
                 ids = {v for v in (old, new) if v is not None}
@@ -204,7 +213,7 @@ def entries_for(
     for source, record, kind, changes in collected:
         shown = []
         for name, old, new in changes:
-            f = source.model._meta.get_field(name)
+            f = _field(source.model, name)
             label = str(f.verbose_name)
             if name in source.identity and not can_view_identity:
                 shown.append(Change(name, label, None, None, hidden=True))

@@ -60,7 +60,7 @@ def case_create(
     """Open a case owned by ``organization``; the owner holds every permission on it."""
     if person.pk is None:
         person.full_clean()
-        person._history_user = by  # type: ignore[attr-defined]  # change history
+        person._history_user = by  # change history
         person.save()
     case = Case(
         person=person,

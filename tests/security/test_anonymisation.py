@@ -66,7 +66,7 @@ OUR_APPS = ("cases", "referrals", "repatriation", "exports", "notifications", "a
 
 def database_text() -> str:
     """All rows of every table of our apps, as text."""
-    chunks = []
+    chunks: list[str] = []
     with connection.cursor() as cursor:
         for model in apps.get_models(include_auto_created=True):
             if model._meta.app_label not in OUR_APPS:
