@@ -79,7 +79,7 @@ class Change:
 class HistoryEntry:
     at: datetime
     user: User | None
-    kind: str  # created | changed | deleted
+    kind: str  # created | earliest | changed | deleted
     what: str
     changes: tuple[Change, ...]
 
@@ -91,6 +91,7 @@ class HistoryEntry:
 
 KIND_SENTENCES = {
     "created": _("%(what)s: created"),
+    "earliest": _("%(what)s: earliest version recorded"),
     "changed": _("%(what)s: changed"),
     "deleted": _("%(what)s: deleted"),
 }
@@ -174,6 +175,10 @@ def _diffs(source: Source, rows: list[Any]) -> list[tuple[Any, str, list[tuple[s
             elif old != new:
                 changes.append((f.name, old, new))
         previous[record.id] = record
+        if kind == "changed" and before is None:
+            # Rows loaded without history (the benchmark's COPY, data from before history
+            # was kept): the earliest version known, old values unknown.
+            kind = "earliest"
         if kind == "changed" and not changes:
             continue  # a save that changed nothing shown (bookkeeping only)
         out.append((record, kind, changes))
@@ -222,7 +227,7 @@ def entries_for(
                     Change(
                         name,
                         label,
-                        None if kind == "created" else fmt(source, f, old),
+                        None if kind in ("created", "earliest") else fmt(source, f, old),
                         fmt(source, f, new),
                     )
                 )

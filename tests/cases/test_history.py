@@ -176,3 +176,34 @@ def test_referral_history_only_for_organisations_involved(client, world):
     entries = history.entries_for(worker, case, perms)
     accepted = [e for e in entries if e.what.startswith("Referral") and e.kind == "changed"]
     assert accepted and any(c.new == "Accepted" for c in accepted[0].changes)
+
+
+def test_history_page_with_identity_is_an_audited_identity_view(client, world):
+    from audit.models import AccessEvent, AuditAction
+
+    client.force_login(world["worker"])
+    client.get(reverse("cases:history", args=[world["case"].pk]), REMOTE_ADDR="203.0.113.9")
+    event = AccessEvent.objects.get(action=AuditAction.VIEWED_IDENTITY, detail={"page": "history"})
+    assert event.actor == world["worker"] and event.target_id == str(world["case"].pk)
+    assert event.ip_address == "203.0.113.9"
+    # A reader without identity sees no identity: no identity view is logged.
+    access.grant(world["case"], world["partner"], [access.VIEW])
+    client.force_login(world["partner_worker"])
+    client.get(reverse("cases:history", args=[world["case"].pk]))
+    assert AccessEvent.objects.filter(action=AuditAction.VIEWED_IDENTITY).count() == 1
+
+
+def test_rows_without_history_show_their_earliest_known_version(world):
+    # A case loaded without history (the benchmark's COPY): its first history row is a
+    # change whose old values are unknown.
+    case = world["case"]
+    Case.history.filter(id=case.pk).delete()
+    current = Case.objects.get(pk=case.pk)
+    case_update(
+        case=current, by=world["worker"], version=current.version, changes={"urgency": "urgent"}
+    )
+    perms = access.perms_for(world["worker"], current)
+    entry = [e for e in history.entries_for(world["worker"], current, perms) if e.what == "Case"][0]
+    assert entry.kind == "earliest" and entry.title == "Case: earliest version recorded"
+    assert all(c.old is None for c in entry.changes)
+    assert {"urgency": "Urgent"}.items() <= {c.field: c.new for c in entry.changes}.items()

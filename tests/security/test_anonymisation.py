@@ -362,3 +362,12 @@ def test_anonymise_is_post_only_for_changes(client, world):
     assert client.put(url).status_code == 405
     client.get(url)
     assert Case.objects.get(pk=world["case"].pk).anonymised_at is None
+
+
+def test_the_daily_task_is_scheduled():
+    from config.celery import app
+
+    entry = settings.CELERY_BEAT_SCHEDULE["cases-anonymise-expired"]
+    assert entry["schedule"] == timedelta(days=1)
+    app.loader.import_default_modules()
+    assert entry["task"] in app.tasks
