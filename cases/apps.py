@@ -9,9 +9,21 @@ class CasesConfig(AppConfig):
     def ready(self) -> None:
         from config import navigation
 
-        from . import access, timeline
+        from . import access, history, panels, timeline
 
         timeline.register_core_kinds()
+        history.register_core_sources()
+        panels.register(
+            "history", "cases/partials/history_panel.html", history.history_panel, order=90
+        )
+        from .views.retention import data_protection_panel
+
+        panels.register(
+            "data_protection",
+            "cases/partials/data_protection_panel.html",
+            data_protection_panel,
+            order=95,
+        )
         navigation.register("cases", _("Cases"), "cases:list", order=10)
         navigation.register(
             "intake", _("Log a call"), "cases:intake", order=5, visible=access.may_log_calls

@@ -29,3 +29,17 @@ def missing_consents(case: Case, purposes: list[str]) -> list[str]:
     """The purposes among ``purposes`` the person has not (or no longer) agreed to."""
     current = current_consents(case)
     return [p for p in purposes if not (p in current and current[p].is_active)]
+
+
+def withdrawn_consents(case: Case, purposes: list[str]) -> list[str]:
+    """The purposes among ``purposes`` whose latest decision is a consent the person has
+    withdrawn. Unlike a consent never asked, a withdrawal cannot be overridden."""
+    current = current_consents(case)
+    return [p for p in purposes if p in current and current[p].withdrawn_at is not None]
+
+
+def refused_consents(case: Case, purposes: list[str]) -> list[str]:
+    """The purposes among ``purposes`` whose latest decision is a no: refused, or agreed and
+    then withdrawn. A purpose never asked is not among them."""
+    current = current_consents(case)
+    return [p for p in purposes if p in current and not current[p].is_active]

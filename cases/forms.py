@@ -495,3 +495,31 @@ class CaseListForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["country"].choices = [("", _("Any")), *countries]
         _country_messages(self, "country")
+
+
+class AnonymiseForm(forms.Form):
+    """The right to erasure: the coordinator says why, and confirms."""
+
+    reason = forms.CharField(
+        label=_("Why is the case anonymised now?"),
+        help_text=_(
+            "For example: the person asked for their data to be erased. This is kept in the "
+            "audit log: do not write the person's name or contacts here."
+        ),
+        max_length=500,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        error_messages={"required": _("Say why the case is anonymised now.")},
+    )
+    confirm = forms.BooleanField(
+        label=_(
+            "I understand that the person's identity, the notes and the free text of this "
+            "case are removed for good and cannot be restored."
+        ),
+        error_messages={"required": _("Tick the box to confirm.")},
+    )
+
+    def clean_reason(self):
+        reason = self.cleaned_data["reason"].strip()
+        if not reason:
+            raise forms.ValidationError(_("Say why the case is anonymised now."))
+        return reason

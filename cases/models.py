@@ -18,6 +18,7 @@ from django.utils.translation import gettext_lazy as _
 from django_countries.fields import CountryField
 from guardian.models import GroupObjectPermissionBase, UserObjectPermissionBase
 from phonenumber_field.modelfields import PhoneNumberField
+from simple_history.models import HistoricalRecords
 
 from .vocab import (
     CallChannel,
@@ -81,6 +82,9 @@ class Person(models.Model):
     family_contacts = models.TextField(_("family contacts"), blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
+    # Change history (django-simple-history). Its rows hold old identity values: retention
+    # scrubs them with the person (cases.retention).
+    history = HistoricalRecords(excluded_fields=["created_at", "updated_at"])
 
     class Meta:
         verbose_name = _("person")
@@ -244,6 +248,9 @@ class Case(models.Model):
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
     # Optimistic locking: a save carrying an older version is refused (no lost updates).
     version = models.PositiveIntegerField(default=1)
+    # Retention (cases.retention): identity removed, statistics kept; set once, never cleared.
+    anonymised_at = models.DateTimeField(_("anonymised at"), null=True, blank=True, editable=False)
+    history = HistoricalRecords(excluded_fields=["updated_at", "version"])
 
     class Meta:
         verbose_name = _("case")
@@ -375,6 +382,7 @@ class Consent(models.Model):
         blank=True,
         related_name="+",
     )
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["-given_at"]

@@ -31,7 +31,8 @@ class RedactedPerson:
 
 def person_for(case: Case, *, can_view_identity: bool) -> Person | RedactedPerson:
     person = case.person
-    if can_view_identity:
+    # An anonymised case has no identity left to show: everyone sees the pseudonym.
+    if can_view_identity and case.anonymised_at is None:
         person.is_redacted = False  # type: ignore[attr-defined]
         return person
     return RedactedPerson(

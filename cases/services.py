@@ -12,22 +12,27 @@ from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from audit.models import AuditAction
 from audit.services import audit_record
+from notifications.services import notify
 from partners.models import Organization, User
+from partners.roles import Role
 
 from . import access, timeline
 from .models import (
     Case,
     CaseExploitation,
     CaseGroup,
+    CaseGroupObjectPermission,
     CaseNote,
     Consent,
     DistressCall,
     Person,
     ReferenceCounter,
 )
+from .vocab import ConsentPurpose
 
 
 def next_reference(organization: Organization, *, year: int | None = None) -> str:
@@ -55,6 +60,7 @@ def case_create(
     """Open a case owned by ``organization``; the owner holds every permission on it."""
     if person.pk is None:
         person.full_clean()
+        person._history_user = by  # change history
         person.save()
     case = Case(
         person=person,
@@ -66,6 +72,7 @@ def case_create(
         **fields,
     )
     case.full_clean(exclude=["reference", "pseudonym", "person"])
+    case._history_user = by  # type: ignore[attr-defined]  # change history
     case.save()
     access.grant_owner(case)
     timeline.record(case=case, kind="case_created", actor=by, organization=organization)
@@ -261,6 +268,7 @@ def case_update(
         current.status_changed_by = by
     current.version = F("version") + 1
     current.full_clean(exclude=["reference", "pseudonym", "person", "version"])
+    current._history_user = by  # type: ignore[attr-defined]  # change history
     current.save()
     current.refresh_from_db()
     if "status" in changed:
@@ -321,6 +329,7 @@ def person_update(*, case: Case, by: User, version: int, changes: dict[str, Any]
     for field, value in changes.items():
         setattr(person, field, value)
     person.full_clean()
+    person._history_user = by  # type: ignore[attr-defined]  # change history
     person.save()
     Case.objects.filter(pk=current.pk).update(version=F("version") + 1, updated_at=timezone.now())
     # Field names only: the timeline and the audit log never hold identity.
@@ -379,6 +388,7 @@ def consent_record(
         note=note,
     )
     consent.full_clean()
+    consent._history_user = by  # type: ignore[attr-defined]  # change history
     consent.save()
     timeline.record(
         case=case,
@@ -393,14 +403,35 @@ def consent_record(
     return consent
 
 
+# Who hears of a withdrawal in a partner organisation: the roles that work on cases.
+PARTNER_ROLES = (Role.CASEWORKER, Role.LIAISON, Role.COORDINATOR)
+
+
+def partners_holding(case: Case) -> list[User]:
+    """Active case staff of every organisation other than the owner that holds a permission
+    on the case (through an accepted referral, or a grant)."""
+    org_ids = (
+        CaseGroupObjectPermission.objects.filter(content_object=case)
+        .exclude(group__organization__id=case.owner_organization_id)
+        .values("group__organization__id")
+    )
+    return list(
+        User.objects.filter(organization_id__in=org_ids, is_active=True, role__in=PARTNER_ROLES)
+    )
+
+
 @transaction.atomic
 def consent_withdraw(*, consent: Consent, by: User) -> Consent:
+    """Record the withdrawal; it takes effect at once: referrals and exports for the purpose
+    are refused from now on (referrals.services, exports.services), and the partners holding
+    the case are told — by reference and purpose only, never who the person is."""
     access.require(by, consent.case, access.CHANGE)
     consent = Consent.objects.select_for_update().get(pk=consent.pk)
     if consent.withdrawn_at is not None or not consent.granted:
         return consent  # idempotent: nothing to withdraw
     consent.withdrawn_at = timezone.now()
     consent.withdrawn_by = by
+    consent._history_user = by  # type: ignore[attr-defined]  # change history
     consent.save(update_fields=["withdrawn_at", "withdrawn_by"])
     timeline.record(
         case=consent.case,
@@ -409,6 +440,20 @@ def consent_withdraw(*, consent: Consent, by: User) -> Consent:
         data={"purpose": str(consent.get_purpose_display())},
     )
     audit_record(
-        action=AuditAction.CHANGED, actor=by, target=consent.case, detail={"consent": consent.pk}
+        action=AuditAction.CHANGED,
+        actor=by,
+        target=consent.case,
+        detail={"consent": consent.pk, "withdrawn": consent.purpose},
+    )
+    case = consent.case
+    notify(
+        recipients=partners_holding(case),
+        kind="consent_withdrawn",
+        message=gettext_lazy(
+            "The person withdrew their consent on case %(reference)s: %(purpose)s. Do not use "
+            "or share the case for this purpose any more."
+        ),
+        params={"reference": case.reference, "purpose": ConsentPurpose(consent.purpose).label},
+        link=case.get_absolute_url(),
     )
     return consent

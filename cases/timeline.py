@@ -48,6 +48,16 @@ def register_core_kinds() -> None:
     register("note_edited", _("Note corrected"))
     register("consent_recorded", _("Consent recorded: %(purpose)s (%(answer)s)"))
     register("consent_withdrawn", _("Consent withdrawn: %(purpose)s"))
+    register(
+        "case_anonymised",
+        _("Case anonymised: %(why)s"),
+        labels={
+            "why": {
+                "retention": _("the retention period is over"),
+                "erasure": _("erased on request"),
+            }
+        },
+    )
     from partners.roles import PERM_LABELS
 
     register(

@@ -12,9 +12,12 @@ class ExportsConfig(AppConfig):
         # WeasyPrint logs every rendering step at INFO; keep worker logs readable.
         logging.getLogger("weasyprint.progress").setLevel(logging.WARNING)
 
-        from cases import panels, timeline
+        from cases import panels, retention, timeline
 
+        from . import retention as export_retention
         from .views import case_panel
+
+        retention.register("exports", export_retention.scrub)
 
         timeline.register("export_requested", _("Case summary requested (%(purpose)s)"))
         timeline.register("export_downloaded", _("Case summary downloaded (%(purpose)s)"))

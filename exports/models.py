@@ -26,6 +26,16 @@ class ExportPurpose(models.TextChoices):
 # Purposes whose PDF carries no identity, whatever the exporter may see.
 ANONYMISED_PURPOSES = frozenset({ExportPurpose.DONOR_REPORT})
 
+# The consent each purpose discloses under (cases.vocab.ConsentPurpose values). When the
+# person refused or withdrew it, no export for that purpose is made or downloaded. "Other"
+# has no consent of its own.
+CONSENT_FOR_PURPOSE = {
+    ExportPurpose.PARTNER_COORDINATION: "share_partners",
+    ExportPurpose.COURT: "law_enforcement",
+    ExportPurpose.EMBASSY: "embassy_contact",
+    ExportPurpose.DONOR_REPORT: "statistics",
+}
+
 
 class ExportStatus(models.TextChoices):
     PENDING = "pending", _("Being prepared")

@@ -20,11 +20,13 @@ from django.utils.translation import gettext_lazy as _
 from audit.models import AuditAction
 from audit.services import audit_record
 from cases import access, timeline
+from cases.consent import refused_consents
 from cases.models import Case
+from cases.vocab import ConsentPurpose
 from notifications.services import notify
 
 from . import pdf
-from .models import Export, ExportPurpose, ExportStatus
+from .models import CONSENT_FOR_PURPOSE, Export, ExportPurpose, ExportStatus
 
 logger = logging.getLogger(__name__)
 
@@ -51,6 +53,29 @@ def _purpose_for_timeline(export: Export) -> str:
         return str(ExportPurpose(export.purpose).label)
 
 
+class ConsentRefused(PermissionDenied):
+    """The person refused or withdrew the consent this export's purpose discloses under."""
+
+    def __init__(self, purpose: str):
+        self.purpose = purpose
+        label = ConsentPurpose(purpose).label
+        super().__init__(
+            _("The person has not consented, or withdrew consent, to: %(purpose)s.")
+            % {"purpose": label}
+        )
+
+
+def require_consent(case: Case | int, purpose: str) -> None:
+    """Raise ConsentRefused when the person refused or withdrew the consent ``purpose`` (an
+    ExportPurpose) needs. A consent never recorded does not block (as before issue 7)."""
+    needed = CONSENT_FOR_PURPOSE.get(ExportPurpose(purpose))
+    if needed is None:
+        return
+    case_obj = case if isinstance(case, Case) else Case.objects.get(pk=case)
+    if refused_consents(case_obj, [needed]):
+        raise ConsentRefused(needed)
+
+
 @transaction.atomic
 def export_request(
     *,
@@ -64,6 +89,7 @@ def export_request(
     Raises Http404 / PermissionDenied through cases.access."""
     case = access.case_for(user, case_id, access.EXPORT)
     purpose = ExportPurpose(purpose)
+    require_consent(case, purpose)
     purpose_other = purpose_other.strip() if purpose == ExportPurpose.OTHER else ""
     if purpose == ExportPurpose.OTHER and not purpose_other:
         raise ValueError("The 'other' purpose needs a description")
@@ -98,6 +124,7 @@ def export_retry(*, user, export: Export, request: HttpRequest | None = None) ->
     """Queue a failed export again. Precondition: ``export`` came from
     ``selectors.export_for(user, ...)``; access is checked again here all the same."""
     access.case_for(user, export.case_id, access.EXPORT)
+    require_consent(export.case_id, export.purpose)
     export = Export.objects.select_for_update().get(pk=export.pk)
     if export.status != ExportStatus.FAILED:
         return export
@@ -154,6 +181,7 @@ def export_render(export: Export) -> pdf.RenderedPdf:
         access.EXPORT,
         queryset=Case.objects.select_related("person", "owner_organization"),
     )
+    require_consent(case, export.purpose)  # withdrawn while the export waited: not rendered
     context = pdf.summary_context(
         case=case,
         exporter=exporter,
@@ -209,6 +237,8 @@ def export_generate(*, export_id: int) -> bool:
             try:
                 with transaction.atomic():
                     rendered = export_render(export)
+            except ConsentRefused as exc:
+                _fail(export, str(exc))
             except (Http404, PermissionDenied):
                 _fail(export, str(_("You may no longer export this case.")))
             except pdf.RenderError as exc:
@@ -243,7 +273,9 @@ def export_generate(*, export_id: int) -> bool:
 
 @transaction.atomic
 def export_download(*, user, export: Export, request: HttpRequest | None = None) -> None:
-    """Record a download. Precondition: ``export`` came from ``selectors.export_for``."""
+    """Record a download. Precondition: ``export`` came from ``selectors.export_for``.
+    Raises ConsentRefused (403) if the person withdrew the consent since it was made."""
+    require_consent(export.case_id, export.purpose)
     audit_record(
         action=AuditAction.EXPORT_DOWNLOADED,
         actor=user,

@@ -31,16 +31,22 @@ def case_panel(request: HttpRequest, case: Case, perms: frozenset[str]) -> dict[
 def export_request(request: HttpRequest, case_pk: int) -> HttpResponse:
     case = access.case_for(request.user, case_pk, access.EXPORT)
     form = ExportRequestForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        export = services.export_request(
-            user=request.user,
-            case_id=case.pk,
-            purpose=form.cleaned_data["purpose"],
-            purpose_other=form.cleaned_data["purpose_other"],
-            request=request,
-        )
-        return redirect("exports:detail", pk=export.pk)
     status = 400 if request.method == "POST" else 200
+    if request.method == "POST" and form.is_valid():
+        try:
+            export = services.export_request(
+                user=request.user,
+                case_id=case.pk,
+                purpose=form.cleaned_data["purpose"],
+                purpose_other=form.cleaned_data["purpose_other"],
+                request=request,
+            )
+        except services.ConsentRefused as exc:
+            # The person said no to this purpose: say so on the form, export nothing.
+            form.add_error("purpose", str(exc))
+            status = 403
+        else:
+            return redirect("exports:detail", pk=export.pk)
     return render(request, "exports/request.html", {"case": case, "form": form}, status=status)
 
 

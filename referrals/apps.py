@@ -26,6 +26,12 @@ class ReferralsConfig(AppConfig):
             "referral_consent_override",
             _("Missing consent (%(purposes)s) overridden to refer to %(to_org)s"),
         )
+        from cases import retention
+
+        from . import history
+
+        history.register()
+        retention.register("referrals", history.scrub)
         panels.register("referrals", "referrals/partials/case_panel.html", case_panel, order=20)
         navigation.register(
             "referrals", _("Referrals"), "referrals:incoming", order=20, visible=may_use_referrals

@@ -19,6 +19,7 @@ from django.conf import settings
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
 
 from cases.vocab import Urgency
 
@@ -114,6 +115,8 @@ class Referral(models.Model):
     # Each reminder is sent once; the time it went out is recorded here.
     reminder_sent_at = models.DateTimeField(null=True, blank=True)
     escalated_at = models.DateTimeField(null=True, blank=True)
+    # Change history (shown on the case page); reminder bookkeeping is not a change.
+    history = HistoricalRecords(excluded_fields=["reminder_sent_at", "escalated_at"])
 
     class Meta:
         ordering = ["-created_at", "-id"]

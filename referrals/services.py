@@ -17,7 +17,7 @@ from django.utils.translation import gettext_lazy as _
 from audit.models import AuditAction
 from audit.services import audit_record
 from cases import access, timeline
-from cases.consent import missing_consents
+from cases.consent import missing_consents, withdrawn_consents
 from cases.models import Case
 from cases.vocab import ConsentPurpose
 from notifications.services import notify
@@ -44,6 +44,22 @@ SERVICE_PERMS: dict[str, frozenset[str]] = {
     ReferralService.LAW_ENFORCEMENT: frozenset({access.VIEW}),
     ReferralService.OTHER: frozenset({access.VIEW}),
 }
+
+
+class ConsentWithdrawn(ValidationError):
+    """The person withdrew a consent the referral needs: no one may override that."""
+
+    def __init__(self, withdrawn: list[str]):
+        self.withdrawn = withdrawn
+        labels = ", ".join(str(ConsentPurpose(p).label) for p in withdrawn)
+        super().__init__(
+            _(
+                "The person withdrew their consent to: %(purposes)s. The case cannot be "
+                "referred for this."
+            )
+            % {"purposes": labels},
+            code="consent_withdrawn",
+        )
 
 
 class ConsentRequired(ValidationError):
@@ -155,6 +171,7 @@ def _release(
     for pk, passed in handed.items():
         other = Referral.objects.get(pk=pk)
         other.granted_perms = sorted(set(other.granted_perms) | passed)
+        other._history_user = by  # type: ignore[attr-defined]  # change history
         other.save(update_fields=["granted_perms"])
     to_revoke = perms - needed.keys()
     removed = access.revoke(referral.case, referral.to_organization, to_revoke)
@@ -230,7 +247,8 @@ def referral_create(
 
     Preconditions: ``by`` holds refer_case on the case (checked again here); the receiver is
     another active organisation with no pending referral on this case; the person consented
-    (ConsentRequired otherwise) unless a coordinator gives ``override_reason``."""
+    (ConsentRequired otherwise) unless a coordinator gives ``override_reason``; a consent
+    the person withdrew cannot be overridden (ConsentWithdrawn)."""
     # Lock the case so that two referrals to one organisation cannot race past the check.
     case = Case.objects.select_for_update(of=("self",)).get(pk=case.pk)
     access.require(by, case, access.REFER)
@@ -256,6 +274,10 @@ def referral_create(
             },
             code="duplicate",
         )
+    # A withdrawal takes effect at once and is final for this purpose: no override.
+    withdrawn = withdrawn_consents(case, required_consents(to_organization))
+    if withdrawn:
+        raise ConsentWithdrawn(withdrawn)
     missing = missing_consents(case, required_consents(to_organization))
     override_reason = override_reason.strip()
     if missing:
@@ -277,6 +299,7 @@ def referral_create(
     )
     try:
         with transaction.atomic():
+            referral._history_user = by  # type: ignore[attr-defined]  # change history
             referral.save()
     except IntegrityError:
         raise ValidationError(
@@ -322,6 +345,7 @@ def referral_accept(
     referral.granted_perms = sorted(new)
     referral.responded_by = by
     referral.responded_at = timezone.now()
+    referral._history_user = by  # type: ignore[attr-defined]  # change history
     referral.save()
     _timeline(referral, "referral_accepted", by)
     _audit(referral, by, request, "accepted", granted=sorted(new))
@@ -369,6 +393,7 @@ def referral_decline(
     referral.decline_reason = reason
     referral.responded_by = by
     referral.responded_at = timezone.now()
+    referral._history_user = by  # type: ignore[attr-defined]  # change history
     referral.save()
     _timeline(referral, "referral_declined", by)
     _audit(referral, by, request, "declined")
@@ -394,6 +419,7 @@ def referral_complete(
     _release(referral, frozenset(referral.granted_perms) - READ_ONLY, by=by, request=request)
     referral.closed_by = by
     referral.closed_at = timezone.now()
+    referral._history_user = by  # type: ignore[attr-defined]  # change history
     referral.save()
     _timeline(referral, "referral_completed", by)
     _audit(referral, by, request, "completed")
@@ -428,6 +454,7 @@ def referral_cancel(
     _release(referral, referral.granted_perms, by=by, request=request)
     referral.closed_by = by
     referral.closed_at = timezone.now()
+    referral._history_user = by  # type: ignore[attr-defined]  # change history
     referral.save()
     _timeline(referral, "referral_cancelled", by)
     _audit(referral, by, request, "cancelled", was_accepted=was_accepted)

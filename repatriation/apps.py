@@ -28,6 +28,12 @@ class RepatriationConfig(AppConfig):
         timeline.register(
             "repatriation_step_overdue", _("Repatriation step “%(step)s” is past its due date")
         )
+        from cases import retention
+
+        from . import history
+
+        history.register()
+        retention.register("repatriation", history.scrub)
         panels.register(
             "repatriation", "repatriation/partials/case_panel.html", case_panel, order=30
         )

@@ -8,6 +8,7 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django_countries.fields import CountryField
+from simple_history.models import HistoricalRecords
 
 from partners.models import OrganizationKind
 
@@ -225,6 +226,8 @@ class RepatriationStep(models.Model):
     # when the due date moves, so a new date can be flagged again.
     overdue_flagged_at = models.DateTimeField(null=True, blank=True)
     version = models.PositiveIntegerField(default=1)
+    # Change history (shown on the case page); flags and versions are bookkeeping.
+    history = HistoricalRecords(excluded_fields=["overdue_flagged_at", "version"])
 
     class Meta:
         ordering = ["plan", "order"]

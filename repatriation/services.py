@@ -14,6 +14,7 @@ from django.http import Http404
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from simple_history.utils import bulk_create_with_history
 
 from audit.models import AuditAction
 from audit.services import audit_record
@@ -96,15 +97,20 @@ def plan_create(*, case: Case, by: User, **fields: Any) -> RepatriationPlan:
         Responsible.EMBASSY: plan.embassy_id,
         Responsible.LEAD: plan.lead_organization_id,
     }
-    RepatriationStep.objects.bulk_create(
-        RepatriationStep(
-            plan=plan,
-            order=item.order,
-            kind=item.kind,
-            responsible_organization_id=who[Responsible(item.responsible)],
-            due_date=start + timedelta(days=item.due_after_days),
-        )
-        for item in template.items.order_by("order")
+    # With history: each step's first version is recorded, by whom (django-simple-history).
+    bulk_create_with_history(
+        [
+            RepatriationStep(
+                plan=plan,
+                order=item.order,
+                kind=item.kind,
+                responsible_organization_id=who[Responsible(item.responsible)],
+                due_date=start + timedelta(days=item.due_after_days),
+            )
+            for item in template.items.order_by("order")
+        ],
+        RepatriationStep,
+        default_user=by,
     )
     timeline.record(
         case=case,
@@ -271,6 +277,7 @@ def step_update(
     step.changed_by = by
     step.changed_at = now
     step.version += 1
+    step._history_user = by  # type: ignore[attr-defined]  # change history
     step.save()
 
     data = {"step": str(step.get_kind_display()), "status": str(new_status.label)}

@@ -51,6 +51,7 @@ INSTALLED_APPS = [
     "axes",
     "django_countries",
     "phonenumber_field",
+    "simple_history",
     "partners",
     "cases",
     "referrals",
@@ -72,6 +73,8 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "config.middleware.UserLanguageMiddleware",
+    # Change history records the logged-in user who made each change (django-simple-history).
+    "simple_history.middleware.HistoryRequestMiddleware",
     "django_otp.middleware.OTPMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     # After messages: both log out or redirect with a message.
@@ -229,6 +232,11 @@ CELERY_BEAT_SCHEDULE: dict[str, dict] = {
         "task": "repatriation.tasks.flag_overdue_steps",
         "schedule": timedelta(hours=1),
     },
+    # Closed cases past the retention period lose their identity (cases.retention).
+    "cases-anonymise-expired": {
+        "task": "cases.tasks.anonymise_expired_cases",
+        "schedule": timedelta(days=1),
+    },
 }
 
 # Rate limits and other shared counters need one cache for all processes: Redis when there is
@@ -327,6 +335,9 @@ PASSWORD_RESET_TIMEOUT = 60 * 60 * 24 * 3
 
 # Referral deadlines by urgency, in hours (issue: referrals).
 REFERRAL_RESPONSE_HOURS = {"immediate": 4, "urgent": 24, "routine": 72}
+# Retention: a case closed this many years ago is anonymised (identity removed, statistics
+# kept) by a daily task; see docs/security.md.
+RETENTION_YEARS = int(env("RETENTION_YEARS", "5") or 5)
 EXPORT_EXPIRY_DAYS = int(env("EXPORT_EXPIRY_DAYS", "7") or 7)
 
 LOGGING = {
