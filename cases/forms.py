@@ -27,6 +27,7 @@ from .vocab import (
     TraffickingStatus,
     Urgency,
 )
+from .zawgyi import ZawgyiCheckMixin
 
 UNKNOWN_COUNTRY = _("Unknown country: choose one from the list.")
 INVALID_PHONE = _("Enter a valid phone number, e.g. +60 12 345 6789.")
@@ -49,7 +50,7 @@ def _phone_field(region: str | None, label, required: bool = False) -> PhoneNumb
     )
 
 
-class DistressCallForm(forms.ModelForm):
+class DistressCallForm(ZawgyiCheckMixin, forms.ModelForm):
     """The call itself, the case facts every new case of the call shares, and optionally an
     existing case the call is about."""
 
@@ -137,7 +138,7 @@ class DistressCallForm(forms.ModelForm):
         }
 
 
-class PersonIntakeForm(forms.ModelForm):
+class PersonIntakeForm(ZawgyiCheckMixin, forms.ModelForm):
     """One person named in the call. ``link_case`` is set when the caseworker chose, after
     the duplicate warning, to attach the call to an existing case instead."""
 
@@ -266,7 +267,7 @@ class VersionedFormMixin:
             return {}
 
 
-class CaseForm(VersionedFormMixin, forms.ModelForm):
+class CaseForm(ZawgyiCheckMixin, VersionedFormMixin, forms.ModelForm):
     """A case's facts. ``version`` and the signed ``original`` travel with the form so a
     save based on an outdated page is refused, with the differences shown."""
 
@@ -419,7 +420,7 @@ class PersonEditForm(VersionedFormMixin, PersonIntakeForm):
 # --- notes and consent ----------------------------------------------------------------------
 
 
-class NoteForm(forms.Form):
+class NoteForm(ZawgyiCheckMixin, forms.Form):
     body = forms.CharField(
         label=_("Note"),
         widget=forms.Textarea(attrs={"rows": 3}),
@@ -433,7 +434,7 @@ class NoteForm(forms.Form):
         return body
 
 
-class ConsentForm(forms.ModelForm):
+class ConsentForm(ZawgyiCheckMixin, forms.ModelForm):
     class Meta:
         model = Consent
         fields = ["purpose", "granted", "method", "given_at", "note"]
@@ -497,7 +498,7 @@ class CaseListForm(forms.Form):
         _country_messages(self, "country")
 
 
-class AnonymiseForm(forms.Form):
+class AnonymiseForm(ZawgyiCheckMixin, forms.Form):
     """The right to erasure: the coordinator says why, and confirms."""
 
     reason = forms.CharField(

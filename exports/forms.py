@@ -1,10 +1,12 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from cases.zawgyi import ZawgyiCheckMixin
+
 from .models import ExportPurpose
 
 
-class ExportRequestForm(forms.Form):
+class ExportRequestForm(ZawgyiCheckMixin, forms.Form):
     purpose = forms.ChoiceField(
         label=_("Purpose"), choices=ExportPurpose.choices, widget=forms.RadioSelect
     )

@@ -2,6 +2,8 @@ from django import forms
 from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
+from cases.zawgyi import ZawgyiCheckMixin
+
 from .models import User
 from .roles import Role
 
@@ -31,7 +33,7 @@ class EnrolForm(forms.Form):
     )
 
 
-class InviteForm(forms.ModelForm):
+class InviteForm(ZawgyiCheckMixin, forms.ModelForm):
     """Who to invite. Organisation, staff and superuser flags are not fields: the service
     sets them (the inviting admin's organisation; never staff)."""
 

@@ -2,12 +2,13 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from cases.vocab import Urgency
+from cases.zawgyi import ZawgyiCheckMixin
 from partners.models import Organization
 
 from .models import ReferralService
 
 
-class ReferralForm(forms.Form):
+class ReferralForm(ZawgyiCheckMixin, forms.Form):
     to_organization = forms.ModelChoiceField(
         label=_("Refer to organisation"), queryset=Organization.objects.none()
     )
@@ -42,7 +43,7 @@ class ReferralForm(forms.Form):
         field.queryset = Organization.objects.filter(is_active=True).exclude(pk=organization.pk)
 
 
-class DeclineForm(forms.Form):
+class DeclineForm(ZawgyiCheckMixin, forms.Form):
     reason = forms.CharField(
         label=_("Reason for declining"),
         max_length=2000,

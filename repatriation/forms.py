@@ -3,6 +3,7 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from cases.zawgyi import ZawgyiCheckMixin
 from partners.models import Organization, OrganizationKind
 
 from .models import (
@@ -14,7 +15,7 @@ from .models import (
 )
 
 
-class PlanForm(forms.ModelForm):
+class PlanForm(ZawgyiCheckMixin, forms.ModelForm):
     class Meta:
         model = RepatriationPlan
         fields = [
@@ -49,7 +50,7 @@ class PlanForm(forms.ModelForm):
             del self.fields["place"]
 
 
-class StepForm(forms.Form):
+class StepForm(ZawgyiCheckMixin, forms.Form):
     status = forms.ChoiceField(label=_("Status"), choices=StepStatus.choices)
     due_date = forms.DateField(
         label=_("Due date"), required=False, widget=forms.DateInput(attrs={"type": "date"})
@@ -84,7 +85,7 @@ class StepForm(forms.Form):
         return data
 
 
-class TemplateForm(forms.ModelForm):
+class TemplateForm(ZawgyiCheckMixin, forms.ModelForm):
     class Meta:
         model = StepTemplate
         fields = ["name", "home_country", "current_country"]

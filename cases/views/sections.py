@@ -60,7 +60,16 @@ def _notes_response(request, case, perms, form=None, status=200) -> HttpResponse
             _notes_context(request, case, perms, form),
             status=status,
         )
-    if form is not None and form.errors:
+    if form is not None and getattr(form, "zawgyi_found", None):
+        # Without htmx the page is reloaded: the conversion cannot be shown in place.
+        messages.error(
+            request,
+            _(
+                "The note was not saved: its Burmese text looks like it was typed in the "
+                "Zawgyi encoding. Please type it again in Unicode."
+            ),
+        )
+    elif form is not None and form.errors:
         messages.error(request, _("The note was not saved: it cannot be empty."))
     return redirect(case.get_absolute_url() + "#notes")
 
