@@ -182,12 +182,15 @@ def export_render(export: Export) -> pdf.RenderedPdf:
         queryset=Case.objects.select_related("person", "owner_organization"),
     )
     require_consent(case, export.purpose)  # withdrawn while the export waited: not rendered
-    context = pdf.summary_context(
-        case=case,
-        exporter=exporter,
-        anonymised=export.anonymised,
-        purpose_label=_purpose_label(export, exporter),
-    )
+    # The whole document in the exporter's language: labels and values (choice labels,
+    # countries) alike, whatever language the worker or the request runs in.
+    with translation.override(pdf.language_of(exporter)):
+        context = pdf.summary_context(
+            case=case,
+            exporter=exporter,
+            anonymised=export.anonymised,
+            purpose_label=_purpose_label(export, exporter),
+        )
     html = pdf.render_html(context, pdf.language_of(exporter))
     return pdf.html_to_pdf(html)
 

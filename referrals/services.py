@@ -5,6 +5,7 @@ the notifications (written in this transaction; emailed after commit)."""
 from __future__ import annotations
 
 from collections.abc import Iterable
+from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
@@ -100,11 +101,12 @@ def _sender_side(referral: Referral) -> list[User]:
     return users
 
 
-def _params(referral: Referral) -> dict[str, str]:
+def _params(referral: Referral) -> dict[str, Any]:
     # Reference, service and organisations only: notifications go by email.
     return {
         "reference": referral.case.reference,
-        "service": str(referral.get_service_display()),
+        # Lazy: notify() renders it in each recipient's language, not the sender's.
+        "service": ReferralService(referral.service).label,
         "from_org": referral.from_organization.name,
         "to_org": referral.to_organization.name,
     }

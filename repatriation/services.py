@@ -33,6 +33,7 @@ from .models import (
     RepatriationPlan,
     RepatriationStep,
     Responsible,
+    StepKind,
     StepStatus,
     StepTemplate,
     StepTemplateItem,
@@ -302,7 +303,7 @@ def step_update(
         message=_('%(reference)s: repatriation step "%(step)s" is now %(status)s'),
         params={
             "reference": case.reference,
-            "step": step.get_kind_display(),
+            "step": StepKind(step.kind).label,  # lazy: the reader's language
             "status": new_status.label,
         },
         link=_case_link(case),
@@ -344,7 +345,7 @@ def steps_flag_overdue(*, today: date | None = None, batch: int = 500) -> int:
                 recipients=_members(case, {org_id}) or _members(case, {case.owner_organization_id}),
                 kind="repatriation_step_overdue",
                 message=_('%(reference)s: repatriation step "%(step)s" is past its due date'),
-                params={"reference": case.reference, "step": step.get_kind_display()},
+                params={"reference": case.reference, "step": StepKind(step.kind).label},
                 link=_case_link(case),
             )
             flagged += 1
