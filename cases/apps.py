@@ -7,7 +7,9 @@ class CasesConfig(AppConfig):
     verbose_name = _("Cases")
 
     def ready(self) -> None:
-        from config import navigation
+        from config import countries, navigation
+
+        countries.install()  # country names in Khmer, Lao, Burmese and Thai (ICU)
 
         from . import access, history, panels, timeline
 

@@ -75,5 +75,6 @@ def test_pdf_labels_and_values_are_in_the_exporters_thai(tmp_path, settings, org
     label = _in("th", "Trafficking status")
     status = _in("th", CaseStatus(case.status).label)
     assert label != "Trafficking status" and pdf.normalise(label) in text
-    assert status != str(CaseStatus(case.status).label) and pdf.normalise(status) in text
+    assert status != _in("en", CaseStatus(case.status).label) and pdf.normalise(status) in text
     assert "Traffickingstatus" not in text
+    assert pdf.normalise("ไทย") in text and "Thailand" not in text  # the country, in Thai
