@@ -9,6 +9,15 @@
       event.preventDefault();
     }
   });
+  // A form sent with htmx and refused (422 Unprocessable Content: errors, or Burmese typed
+  // in Zawgyi to confirm) comes back with the form and its messages: show it. htmx 2 does
+  // not swap 4xx responses by default.
+  document.addEventListener("htmx:beforeSwap", function (event) {
+    if (event.detail.xhr && event.detail.xhr.status === 422) {
+      event.detail.shouldSwap = true;
+      event.detail.isError = false;
+    }
+  });
   // Selects marked data-autosubmit submit their form on change (the button stays for
   // people without JavaScript).
   document.addEventListener("change", function (event) {
