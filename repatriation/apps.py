@@ -30,9 +30,10 @@ class RepatriationConfig(AppConfig):
         )
         from cases import retention
 
-        from . import history
+        from . import figures, history
 
         history.register()
+        figures.register()
         retention.register("repatriation", history.scrub)
         panels.register(
             "repatriation", "repatriation/partials/case_panel.html", case_panel, order=30
