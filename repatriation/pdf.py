@@ -9,6 +9,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from django_countries import countries
+
 from cases import access
 from cases.models import Case
 
@@ -29,9 +31,9 @@ def repatriation_section(case: Case, exporter: Any, anonymised: bool) -> dict[st
         "identity": identity,
         "status": plan.get_status_display(),
         "situation": plan.get_situation_display(),
-        "current_country": plan.current_country.name,
+        "current_country": countries.name(plan.current_country),
         "place": plan.place if identity else "",
-        "home_country": plan.home_country.name,
+        "home_country": countries.name(plan.home_country),
         "home_province": plan.home_province if identity else "",
         "embassy": plan.embassy.name,
         "lead": plan.lead_organization.name,
