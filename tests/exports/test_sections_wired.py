@@ -84,6 +84,8 @@ def test_owner_prints_referrals_and_repatriation_with_free_text(wired, coordinat
         "Repatriation",
         "Royal Embassy of Cambodia KL",
         "Migration Office KL",
+        "Malaysia",
+        "Cambodia",
         "1 of 14 steps done",
         "Interview and victim identification",
         "Blocked",
