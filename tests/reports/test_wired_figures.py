@@ -352,3 +352,18 @@ def test_incoming_referrals_list_filters(client, coordinator, world):
 def test_caseworker_gets_no_dashboard(client, caseworker, world):
     client.force_login(caseworker)
     assert client.get("/reports/").status_code == 403
+
+
+def test_dashboard_page_shows_the_new_figures_with_their_links(client, coordinator, world):
+    client.force_login(coordinator)
+    html = client.get("/reports/").content.decode()
+    for title in (
+        "Referrals awaiting a response",
+        "Repatriations by current step",
+        "Repatriations blocked or overdue",
+        "Median days from first call to return home",
+    ):
+        assert title in html
+    assert "6.0 <span" in html  # the median, a single number without a link
+    assert "referral=sent_overdue" in html and "/referrals/?status=pending" in html
+    assert "repatriation=blocked" in html and "repatriation_step=consent" in html
