@@ -118,6 +118,11 @@ class FilterForm(forms.Form):
     """One field per registered filter, bound to the page's query string."""
 
     def __init__(self, registry: Registry, data: QueryDict | None) -> None:
+        if data is not None:
+            # An empty value ("status=" from an old link or a form's "Any") means no filter.
+            data = data.copy()
+            for key in list(data.keys()):
+                data.setlist(key, [v for v in data.getlist(key) if v != ""])
         super().__init__(data)
         self.registry = registry
         self.filters = registry.registered()

@@ -340,6 +340,12 @@ def test_bad_filters_are_named_not_applied_and_never_a_500(
     assert errors[0] in response.content.decode().replace("&ldquo;", "“")
 
 
+def test_empty_values_mean_no_filter(client, coordinator, world):
+    client.force_login(coordinator)
+    everything = _listed(client, "/cases/")
+    assert _listed(client, "/cases/?status=&urgency=&age_band=&referral=") == everything > 0
+
+
 def test_incoming_referrals_list_filters(client, coordinator, world):
     client.force_login(coordinator)
     assert _listed(client, "/referrals/?status=pending") == 2
