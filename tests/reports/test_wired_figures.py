@@ -373,3 +373,39 @@ def test_dashboard_page_shows_the_new_figures_with_their_links(client, coordinat
     assert "6.0 <span" in html  # the median, a single number without a link
     assert "referral=sent_overdue" in html and "/referrals/?status=pending" in html
     assert "repatriation=blocked" in html and "repatriation_step=consent" in html
+
+
+def test_filtered_case_list_query_count_does_not_grow(client, coordinator, org, caseworker, world):
+    """Every filter is SQL: the page's query count is the same with more cases."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client.force_login(coordinator)
+    params = {
+        "status": ["active", "in_repatriation"],
+        "referral": "sent_pending",
+        "repatriation": "blocked",
+        "repatriation_step": "consent",
+        "age_band": "26-35",
+        "call_from": "2020-01-01",
+        "industry": "none",
+        "country": "none",
+    }
+
+    # Rows are listed (30-year-olds registered today), so per-row queries would show.
+    listed = {"status": ["active", "in_repatriation"], "age_band": "26-35", "urgency": "urgent"}
+
+    def queries(p) -> tuple[int, int]:
+        with CaptureQueriesContext(connection) as ctx:
+            response = client.get("/cases/", p)
+            assert response.status_code == 200 and not response.context["filter_errors"]
+        return len(ctx.captured_queries), response.context["page"].paginator.count
+
+    build_case(org, caseworker, status=CaseStatus.ACTIVE, urgency=Urgency.URGENT)
+    every_filter, listed_before = queries(params)[0], queries(listed)
+    assert listed_before[1] > 0
+    for _i in range(15):
+        build_case(org, caseworker, status=CaseStatus.ACTIVE, urgency=Urgency.URGENT)
+    assert queries(params)[0] == every_filter
+    n, count = queries(listed)
+    assert n == listed_before[0] and count == listed_before[1] + 15
