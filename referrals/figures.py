@@ -48,7 +48,8 @@ REFERRAL_STATES = [
 
 
 def _pending(user: Any, state: str) -> Q:
-    """Pending referrals (of a case: ``OuterRef``-free) in ``state`` for the user's org."""
+    """Pending referrals in ``state``, seen from the user's organisation (sent by it or to
+    it; overdue: past ``respond_by``)."""
     org_id = getattr(user, "organization_id", None)
     q = Q(status=ReferralStatus.PENDING)
     if state.startswith("sent"):
