@@ -16,6 +16,7 @@ from collections.abc import Callable
 from datetime import timedelta
 from pathlib import Path
 
+from bench import dashboard
 from bench.db import recreate_database, setup_django
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -47,6 +48,7 @@ def pdf_summary(ctx, client, runs):
 
 
 EXTRA_MEASUREMENTS.append(pdf_summary)
+EXTRA_MEASUREMENTS.append(dashboard.measure)
 
 
 def env_int(name: str, default: int) -> int:

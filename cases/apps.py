@@ -11,9 +11,10 @@ class CasesConfig(AppConfig):
 
         countries.install()  # country names in Khmer, Lao, Burmese and Thai (ICU)
 
-        from . import access, history, panels, timeline
+        from . import access, history, list_filters, panels, timeline
 
         timeline.register_core_kinds()
+        list_filters.register_core_filters()
         history.register_core_sources()
         panels.register(
             "history", "cases/partials/history_panel.html", history.history_panel, order=90

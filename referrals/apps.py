@@ -28,9 +28,12 @@ class ReferralsConfig(AppConfig):
         )
         from cases import retention
 
-        from . import history
+        from . import figures, history, list_filters, pdf
 
         history.register()
+        figures.register()
+        pdf.register()
+        list_filters.register_incoming_filters()
         retention.register("referrals", history.scrub)
         panels.register("referrals", "referrals/partials/case_panel.html", case_panel, order=20)
         navigation.register(

@@ -22,6 +22,7 @@ from partners.models import User
 from . import selectors, services
 from .access import is_receiver, is_sender, may_use_referrals, referral_for
 from .forms import DeclineForm, ReferralForm
+from .list_filters import INCOMING
 from .models import Referral, ReferralStatus
 
 PAGE_SIZE = 50
@@ -35,8 +36,24 @@ def _require_referral_user(request: HttpRequest) -> None:
 @login_required
 def incoming(request: HttpRequest) -> HttpResponse:
     _require_referral_user(request)
-    page = Paginator(selectors.incoming(request.user), PAGE_SIZE).get_page(request.GET.get("page"))
-    return render(request, "referrals/list.html", {"page": page, "direction": "incoming"})
+    # Filters from a registry (referrals/list_filters.py); invalid ones are named, not applied.
+    filter_form = INCOMING.form(request.GET or None)
+    qs = filter_form.apply(selectors.incoming(request.user), request.user)
+    page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
+    params = request.GET.copy()
+    params.pop("page", None)
+    return render(
+        request,
+        "referrals/list.html",
+        {
+            "page": page,
+            "direction": "incoming",
+            "filter_form": filter_form,
+            "active_filters": filter_form.active(),
+            "filter_errors": filter_form.error_messages(),
+            "querystring": params.urlencode(),
+        },
+    )
 
 
 @login_required

@@ -30,9 +30,11 @@ class RepatriationConfig(AppConfig):
         )
         from cases import retention
 
-        from . import history
+        from . import figures, history, pdf
 
         history.register()
+        figures.register()
+        pdf.register()
         retention.register("repatriation", history.scrub)
         panels.register(
             "repatriation", "repatriation/partials/case_panel.html", case_panel, order=30

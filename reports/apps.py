@@ -12,6 +12,7 @@ class ReportsConfig(AppConfig):
         from . import figures, selectors
 
         selectors.register_core_figures()
+        selectors.register_list_filters()
         navigation.register(
             "reports",
             _("Dashboard"),

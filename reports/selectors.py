@@ -305,3 +305,22 @@ def dashboard(user: Any, filters: Filters | None = None) -> list[figures.Shown]:
     """Every figure of the dashboard, computed. Precondition: ``may_see_reports(user)``.
     The benchmark calls this at scale."""
     return figures.compute_all(user, filters or Filters.default())
+
+
+def register_list_filters() -> None:
+    """The case-list filter the age-band figure links to (the other parameters of the
+    dashboard's links are core case-list filters)."""
+    from django import forms
+
+    from cases import list_filters
+
+    list_filters.CASES.register(
+        "age_band",
+        _("Age band"),
+        lambda: forms.ChoiceField(
+            choices=[("", _("Any")), *[(b, AGE_BAND_LABELS[b]) for b in AGE_BAND_VALUES]],
+            required=False,
+        ),
+        lambda qs, value, user: with_age_band(qs).filter(Q(age_band=value)),
+        order=22,
+    )

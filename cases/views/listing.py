@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from dataclasses import replace
-
 import phonenumbers
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
@@ -14,7 +12,7 @@ from django.utils.translation import gettext as _
 from audit.models import AuditAction
 from audit.services import audit_record
 
-from .. import access, selectors
+from .. import access, list_filters, selectors
 from ..forms import CaseListForm
 from ..models import Case
 from ..redaction import person_for
@@ -34,14 +32,17 @@ def _without(request: HttpRequest, *names: str) -> str:
 @login_required
 def case_list(request: HttpRequest) -> HttpResponse:
     form = CaseListForm(request.GET or None)
-    data = form.cleaned_data if form.is_bound and form.is_valid() else {}
+    # The search, sort and "assigned to me"; what a field rejects is left out, the rest kept.
+    # (Its status, urgency, exploitation and country fields are not used: the registry's are.)
+    data: dict = {}
+    if form.is_bound:
+        form.is_valid()
+        data = form.cleaned_data
+    # Every other filter comes from the registry (cases/list_filters.py): apps add theirs.
+    filter_form = list_filters.CASES.form(request.GET or None)
     filters = selectors.CaseFilters(
         q=(data.get("q") or "").strip(),
         search_by=data.get("by") or "reference",
-        status=data.get("status") or "",
-        urgency=data.get("urgency") or "",
-        exploitation=data.get("exploitation") or "",
-        country=data.get("country") or "",
         mine=bool(data.get("mine")),
         group=data.get("group"),
         sort=data.get("sort") or "updated",
@@ -70,7 +71,11 @@ def case_list(request: HttpRequest) -> HttpResponse:
                 request=request,
                 detail={"by": filters.search_by},
             )
-    qs = Case.objects.none() if refused else selectors.case_list(request.user, filters=filters)
+    qs = (
+        Case.objects.none()
+        if refused
+        else filter_form.apply(selectors.case_list(request.user, filters=filters), request.user)
+    )
     page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
     rows = [
         {
@@ -79,17 +84,25 @@ def case_list(request: HttpRequest) -> HttpResponse:
         }
         for case in page.object_list
     ]
+    active = filter_form.active()
     context = {
         "page": page,
         "rows": rows,
         "form": form if form.is_bound else CaseListForm(),
+        "filter_form": filter_form,
+        "active_filters": active,
+        "filter_errors": filter_form.error_messages(),
         "q": filters.q,
         "refused": refused,
         "querystring": _without(request, "page"),
         # Counts per status ignore the status filter, so they say where else to look.
         "counts": (
             selectors.status_counts(
-                selectors.case_list(request.user, filters=replace(filters, status=""))
+                filter_form.apply(
+                    selectors.case_list(request.user, filters=filters),
+                    request.user,
+                    skip=["status"],
+                )
             )
             if not refused
             else {}
@@ -97,15 +110,6 @@ def case_list(request: HttpRequest) -> HttpResponse:
         "status_querystring": _without(request, "page", "status"),
         "statuses": CaseStatus.choices,
         "may_search_identity": access.may_search_identity(request.user),
-        "filtering": any(
-            [
-                filters.status,
-                filters.urgency,
-                filters.exploitation,
-                filters.country,
-                filters.mine,
-                filters.group,
-            ]
-        ),
+        "filtering": bool(active or filters.mine or filters.group),
     }
     return render(request, "cases/case_list.html", context)

@@ -29,6 +29,17 @@ def test_coordinator_follows_a_number_to_the_case_list(live_server, demo, browse
     link.click()
     expect(page.get_by_role("heading", name="Cases", level=1)).to_be_visible()
     assert re.search(r"/cases/\?.*status=active", page.url)
+    # The list counts exactly what the dashboard counted, and says which filters are on.
+    expect(page.locator(".page-head .count")).to_have_text(
+        f"{count} case" if count == 1 else f"{count} cases"
+    )
+    active = page.get_by_role("list", name="Active filters")
+    expect(active).to_contain_text("Status: Active")
+    # Each filter can be cleared on its own; the period the dashboard applied stays.
+    page.get_by_role("link", name="Clear the filter Status: Active").click()
+    expect(page.get_by_role("list", name="Active filters")).not_to_contain_text("Status")
+    assert "status=" not in page.url and "created_from=" in page.url
+    assert page.evaluate("document.documentElement.scrollWidth") <= 360
     context.close()
 
 

@@ -11,8 +11,10 @@ pytestmark = pytest.mark.django_db
 
 # One query per figure, whatever the number of cases:
 #   open by status, open by urgency, calls this week, by exploitation (GROUP BY on the
-#   exploitation table), by industry, by sex, by age band, by country.
-DASHBOARD_QUERIES = 8
+#   exploitation table), by industry, by sex, by age band, by country;
+#   referrals awaiting (two: cases with a referral sent, referrals received);
+#   repatriations by step, blocked or overdue, median days home (one each).
+DASHBOARD_QUERIES = 13
 
 
 @pytest.mark.parametrize("n", [10, 50])
