@@ -416,9 +416,9 @@ class ConsentListView(CaseChildMixin, generics.ListAPIView):
         parameters=[IDEMPOTENCY_HEADER],
         examples=[
             OpenApiExample(
-                "Consent to share with a shelter, given orally",
+                "Consent to share with partners, given verbally",
                 request_only=True,
-                value={"purpose": "referral", "granted": True, "method": "oral"},
+                value={"purpose": "share_partners", "granted": True, "method": "verbal"},
             ),
             ERROR_404,
         ],
@@ -431,6 +431,7 @@ class ConsentListView(CaseChildMixin, generics.ListAPIView):
         self.case_perm = access.CHANGE
         case = self.get_case()
         data = _validated(s.ConsentCreateSerializer, request)
+        data.setdefault("given_at", timezone.now())
         form = ConsentForm(data=data)
         _form_valid(form)
         consent = consent_record(
@@ -579,7 +580,7 @@ CALL_EXAMPLE = {
     "reported_country": "TH",
     "reported_port": "Pattani",
     "summary": "Two brothers on a fishing boat, not paid for 8 months, passports taken.",
-    "exploitation_types": ["labour"],
+    "exploitation_types": ["forced_labour"],
     "industry": "fishing",
     "persons": [
         {"given_name_latin": "Dara", "sex": "male", "estimated_age": 24, "nationality": "KH"},
@@ -630,15 +631,19 @@ class DistressCallViewSet(
             call.can_view_identity = bool(ids) and ids <= identity
 
     def _audit(self, calls, request) -> None:
-        cases = {c.pk: c for call in calls for c in call.cases.all()}
-        if cases:
-            audit_record_many(
-                action=AuditAction.VIEWED_CASE,
-                actor=request.user,
-                targets=list(cases.values()),
-                request=request,
-                detail={"via": "api", "calls": sorted(call.pk for call in calls)},
-            )
+        """Every case read is logged; a call shown with its caller details is an identity
+        view of its cases."""
+        for shown in (True, False):
+            group = [call for call in calls if call.can_view_identity is shown]
+            cases = {c.pk: c for call in group for c in call.cases.all()}
+            if cases:
+                audit_record_many(
+                    action=AuditAction.VIEWED_IDENTITY if shown else AuditAction.VIEWED_CASE,
+                    actor=request.user,
+                    targets=list(cases.values()),
+                    request=request,
+                    detail={"via": "api", "calls": sorted(call.pk for call in group)},
+                )
 
     def list(self, request, *args, **kwargs):
         page = self.paginate_queryset(self.get_queryset())
@@ -673,8 +678,9 @@ class DistressCallViewSet(
             raise PermissionDenied_()
         data = _validated(s.DistressCallCreateSerializer, request)
         persons_data = data.pop("persons", [])
+        data.setdefault("received_at", timezone.now())
         call_form = DistressCallForm(data=data, user=request.user)
-        _form_valid(call_form)
+        call_errors = {k: list(v) for k, v in call_form.errors.items()}
         org = request.user.organization
         region = str(org.country) if org else None
         persons: list[PersonIntake] = []
@@ -692,7 +698,10 @@ class DistressCallViewSet(
             else:
                 errors.append({k: list(v) for k, v in form.errors.items()})
         if any(errors):
-            raise ValidationError({"persons": errors})
+            # Keyed by the person's index, as the serializer reports its own errors.
+            call_errors["persons"] = {str(i): e for i, e in enumerate(errors) if e}  # type: ignore[assignment]
+        if call_errors:
+            raise ValidationError(call_errors)
         if call_form.existing_case is None and not persons:
             raise ValidationError(
                 {"persons": [_("Name at least one person, or choose an existing case.")]}
@@ -898,14 +907,17 @@ class RepatriationPlanViewSet(
         )
         for plan in plans:
             plan.can_view_identity = plan.case_id in identity
-        if plans:
-            audit_record_many(
-                action=AuditAction.VIEWED_CASE,
-                actor=request.user,
-                targets=[p.case for p in plans],
-                request=request,
-                detail={"via": "api", "repatriation": True},
-            )
+        # Every case read is logged; a plan shown with its place is an identity view.
+        for shown in (True, False):
+            group = [p for p in plans if bool(p.can_view_identity and p.place) is shown]
+            if group:
+                audit_record_many(
+                    action=AuditAction.VIEWED_IDENTITY if shown else AuditAction.VIEWED_CASE,
+                    actor=request.user,
+                    targets=[p.case for p in group],
+                    request=request,
+                    detail={"via": "api", "repatriation_plans": [p.pk for p in group]},
+                )
 
     def list(self, request, *args, **kwargs):
         page = self.paginate_queryset(self.get_queryset())
