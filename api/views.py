@@ -699,7 +699,7 @@ class DistressCallViewSet(
                 errors.append({k: list(v) for k, v in form.errors.items()})
         if any(errors):
             # Keyed by the person's index, as the serializer reports its own errors.
-            call_errors["persons"] = {str(i): e for i, e in enumerate(errors) if e}  # type: ignore[assignment]
+            call_errors["persons"] = {str(i): e for i, e in enumerate(errors) if e}
         if call_errors:
             raise ValidationError(call_errors)
         if call_form.existing_case is None and not persons:
