@@ -410,6 +410,17 @@ class ConsentListView(CaseChildMixin, generics.ListAPIView):
             return Consent.objects.none()
         return self.get_case().consents.order_by("-given_at", "-id")
 
+    def get(self, request, *args, **kwargs):
+        response = super().get(request, *args, **kwargs)
+        audit_record(
+            action=AuditAction.VIEWED_CASE,
+            actor=request.user,
+            target=self.get_case(),
+            request=request,
+            detail={"via": "api", "consents": True},
+        )
+        return response
+
     @extend_schema(
         request=s.ConsentCreateSerializer,
         responses={201: s.ConsentSerializer},
@@ -949,7 +960,9 @@ class RepatriationStepViewSet(IntegerIdMixin, mixins.RetrieveModelMixin, viewset
     def get_queryset(self):
         if getattr(self, "swagger_fake_view", False):
             return RepatriationStep.objects.none()
-        return RepatriationStep.objects.select_related("plan", "responsible_organization").filter(
+        return RepatriationStep.objects.select_related(
+            "plan__case", "responsible_organization"
+        ).filter(
             plan__case__in=access.cases_visible_to(self.request.user, access.VIEW).values("pk")
         )
 
@@ -961,7 +974,15 @@ class RepatriationStepViewSet(IntegerIdMixin, mixins.RetrieveModelMixin, viewset
 
     @extend_schema(examples=[ERROR_404])
     def retrieve(self, request, *args, **kwargs):
-        return super().retrieve(request, *args, **kwargs)
+        step = self.get_object()
+        audit_record(
+            action=AuditAction.VIEWED_CASE,
+            actor=request.user,
+            target=step.plan.case,
+            request=request,
+            detail={"via": "api", "repatriation_step": step.pk},
+        )
+        return Response(self.get_serializer(step).data)
 
     @extend_schema(
         request=s.StepUpdateSerializer,

@@ -379,6 +379,9 @@ def test_repatriation_step_update_with_version(w, plan):
     url = f"/api/v1/repatriation-steps/{step.pk}/"
     emb = bearer(w.embassy_liaison)
     assert emb.get(url).json()["version"] == step.version
+    assert AccessEvent.objects.filter(
+        actor=w.embassy_liaison, action=AuditAction.VIEWED_CASE, target_id=str(w.case.pk)
+    ).exists()
     response = emb.patch(url, {"version": step.version, "status": "blocked"}, format="json")
     assert response.status_code == 400
     assert "reason" in response.json()["error"]["fields"]
