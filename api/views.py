@@ -9,7 +9,12 @@ from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiExample, OpenApiParameter, extend_schema
+from drf_spectacular.utils import (
+    OpenApiExample,
+    OpenApiParameter,
+    extend_schema,
+    extend_schema_view,
+)
 from rest_framework import generics, mixins, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.exceptions import AuthenticationFailed, NotFound, ValidationError
@@ -30,6 +35,7 @@ from partners.roles import Role
 from referrals.models import Referral
 from repatriation.models import RepatriationPlan, RepatriationStep
 
+from . import examples as ex
 from . import serializers as s
 from .idempotency import idempotent
 from .models import ApiToken
@@ -109,6 +115,10 @@ class IntegerIdMixin:
 
 
 @extend_schema(tags=["organisations"])
+@extend_schema_view(
+    list=extend_schema(examples=[ex.answer("The directory", ex.ORGANISATION, list_page=True)]),
+    retrieve=extend_schema(examples=[ex.answer("One organisation", ex.ORGANISATION), ERROR_404]),
+)
 class OrganizationViewSet(IntegerIdMixin, viewsets.ReadOnlyModelViewSet):
     """Partner organisations (public directory: names, kinds, countries)."""
 
@@ -244,7 +254,31 @@ class CaseViewSet(viewsets.ReadOnlyModelViewSet):
         )
         return self.get_paginated_response(self.get_serializer(page, many=True).data)
 
-    @extend_schema(examples=[ERROR_404])
+    @extend_schema(
+        examples=[
+            ex.answer("Without view-identity: names, phone, place absent", ex.CASE),
+            ex.answer(
+                "With view-identity",
+                {
+                    **ex.CASE,
+                    "can_view_identity": True,
+                    "current_place": "Port of Pattani",
+                    "person": {
+                        **ex.PERSON,
+                        "given_name": "",
+                        "family_name": "",
+                        "given_name_latin": "Dara",
+                        "family_name_latin": "",
+                        "date_of_birth": None,
+                        "phone": "",
+                        "document_number": "",
+                        "family_contacts": "",
+                    },
+                },
+            ),
+            ERROR_404,
+        ]
+    )
     def retrieve(self, request, *args, **kwargs):
         case = access.case_for(
             request.user,
@@ -354,6 +388,9 @@ class CaseChildMixin:
 
 
 @extend_schema(tags=["cases"])
+@extend_schema_view(
+    list=extend_schema(examples=[ex.answer("Notes", ex.NOTE, list_page=True), ERROR_404]),
+)
 class CaseNoteViewSet(
     CaseChildMixin, mixins.ListModelMixin, mixins.CreateModelMixin, viewsets.GenericViewSet
 ):
@@ -410,6 +447,7 @@ class ConsentListView(CaseChildMixin, generics.ListAPIView):
             return Consent.objects.none()
         return self.get_case().consents.order_by("-given_at", "-id")
 
+    @extend_schema(examples=[ex.answer("The consents on a case", [ex.CONSENT]), ERROR_404])
     def get(self, request, *args, **kwargs):
         response = super().get(request, *args, **kwargs)
         audit_record(
@@ -431,6 +469,7 @@ class ConsentListView(CaseChildMixin, generics.ListAPIView):
                 request_only=True,
                 value={"purpose": "share_partners", "granted": True, "method": "verbal"},
             ),
+            OpenApiExample("Recorded", response_only=True, status_codes=["201"], value=ex.CONSENT),
             ERROR_404,
         ],
     )
@@ -468,7 +507,10 @@ class ConsentWithdrawView(CaseChildMixin, APIView):
     @extend_schema(
         request=None,
         responses={200: s.ConsentSerializer},
-        examples=[ERROR_404],
+        examples=[
+            ex.answer("Withdrawn", {**ex.CONSENT, "withdrawn_at": "2026-11-29T04:00:00Z"}),
+            ERROR_404,
+        ],
     )
     def post(self, request, case_pk, pk):
         from cases.services import consent_withdraw
@@ -531,6 +573,9 @@ class TokenView(APIView):
 
 
 @extend_schema(tags=["auth"])
+@extend_schema_view(
+    list=extend_schema(examples=[ex.answer("Your tokens", ex.TOKEN, list_page=True)]),
+)
 class ApiTokenViewSet(mixins.ListModelMixin, mixins.DestroyModelMixin, viewsets.GenericViewSet):
     """Your tokens; an organisation admin sees and may revoke those of their organisation's
     users. DELETE revokes (the row stays, for the audit trail)."""
@@ -656,6 +701,7 @@ class DistressCallViewSet(
                     detail={"via": "api", "calls": sorted(call.pk for call in group)},
                 )
 
+    @extend_schema(examples=[ex.answer("A page of calls", ex.CALL, list_page=True)])
     def list(self, request, *args, **kwargs):
         page = self.paginate_queryset(self.get_queryset())
         assert page is not None
@@ -663,7 +709,13 @@ class DistressCallViewSet(
         self._audit(page, request)
         return self.get_paginated_response(self.get_serializer(page, many=True).data)
 
-    @extend_schema(examples=[ERROR_404])
+    @extend_schema(
+        examples=[
+            ex.answer("With view-identity", ex.CALL_WITH_IDENTITY),
+            ex.answer("Without view-identity: caller details and summary absent", ex.CALL),
+            ERROR_404,
+        ]
+    )
     def retrieve(self, request, *args, **kwargs):
         call = self.get_object()
         self._mark_identity([call])
@@ -677,7 +729,13 @@ class DistressCallViewSet(
         examples=[
             OpenApiExample(
                 "A hotline call about two persons", request_only=True, value=CALL_EXAMPLE
-            )
+            ),
+            OpenApiExample(
+                "Logged: two cases",
+                response_only=True,
+                status_codes=["201"],
+                value=ex.CALL_WITH_IDENTITY,
+            ),
         ],
     )
     @idempotent
@@ -782,12 +840,13 @@ class ReferralViewSet(
                 enum=["incoming", "outgoing"],
                 description="Only referrals received (pending first) or sent",
             )
-        ]
+        ],
+        examples=[ex.answer("A page of referrals", ex.REFERRAL, list_page=True)],
     )
     def list(self, request, *args, **kwargs):
         return super().list(request, *args, **kwargs)
 
-    @extend_schema(examples=[ERROR_404])
+    @extend_schema(examples=[ex.answer("A pending referral", ex.REFERRAL), ERROR_404])
     def retrieve(self, request, *args, **kwargs):
         return super().retrieve(request, *args, **kwargs)
 
@@ -806,7 +865,8 @@ class ReferralViewSet(
                     "urgency": "urgent",
                     "message": "Adult man, needs a bed tonight in Bangkok.",
                 },
-            )
+            ),
+            OpenApiExample("Sent", response_only=True, status_codes=["201"], value=ex.REFERRAL),
         ],
     )
     @idempotent
@@ -839,7 +899,11 @@ class ReferralViewSet(
         referral = _referral_queryset(Referral.objects.all()).get(pk=referral.pk)
         return Response(self.get_serializer(referral).data)
 
-    @extend_schema(request=None, responses={200: s.ReferralSerializer}, examples=[ERROR_404])
+    @extend_schema(
+        request=None,
+        responses={200: s.ReferralSerializer},
+        examples=[ex.answer("Accepted", {**ex.REFERRAL, "status": "accepted"}), ERROR_404],
+    )
     @action(detail=True, methods=["post"])
     def accept(self, request, pk=None):
         """The receiving organisation accepts: it is granted what the service needs."""
@@ -855,6 +919,14 @@ class ReferralViewSet(
                 "No bed free",
                 request_only=True,
                 value={"reason": "No bed free until next week."},
+            ),
+            ex.answer(
+                "Declined",
+                {
+                    **ex.REFERRAL,
+                    "status": "declined",
+                    "decline_reason": "No bed free until next week.",
+                },
             ),
             ERROR_404,
         ],
@@ -872,7 +944,11 @@ class ReferralViewSet(
             request, referral_services.referral_decline, reason=form.cleaned_data["reason"]
         )
 
-    @extend_schema(request=None, responses={200: s.ReferralSerializer}, examples=[ERROR_404])
+    @extend_schema(
+        request=None,
+        responses={200: s.ReferralSerializer},
+        examples=[ex.answer("Completed", {**ex.REFERRAL, "status": "completed"}), ERROR_404],
+    )
     @action(detail=True, methods=["post"])
     def complete(self, request, pk=None):
         """The service was delivered: the receiver keeps read-only access."""
@@ -880,7 +956,11 @@ class ReferralViewSet(
 
         return self._transition(request, referral_services.referral_complete)
 
-    @extend_schema(request=None, responses={200: s.ReferralSerializer}, examples=[ERROR_404])
+    @extend_schema(
+        request=None,
+        responses={200: s.ReferralSerializer},
+        examples=[ex.answer("Cancelled", {**ex.REFERRAL, "status": "cancelled"}), ERROR_404],
+    )
     @action(detail=True, methods=["post"])
     def cancel(self, request, pk=None):
         """The sender withdraws a pending or accepted referral."""
@@ -930,13 +1010,20 @@ class RepatriationPlanViewSet(
                     detail={"via": "api", "repatriation_plans": [p.pk for p in group]},
                 )
 
+    @extend_schema(examples=[ex.answer("My repatriations", ex.PLAN, list_page=True)])
     def list(self, request, *args, **kwargs):
         page = self.paginate_queryset(self.get_queryset())
         assert page is not None
         self._prepare(page, request)
         return self.get_paginated_response(self.get_serializer(page, many=True).data)
 
-    @extend_schema(examples=[ERROR_404])
+    @extend_schema(
+        examples=[
+            ex.answer("With view-identity", {**ex.PLAN, "place": "Shelter in Bangkok"}),
+            ex.answer("Without view-identity: place absent", ex.PLAN),
+            ERROR_404,
+        ]
+    )
     def retrieve(self, request, *args, **kwargs):
         from repatriation import selectors as repatriation_selectors
 
@@ -972,7 +1059,7 @@ class RepatriationStepViewSet(IntegerIdMixin, mixins.RetrieveModelMixin, viewset
             raise NotFound(_("Not found."))
         return step
 
-    @extend_schema(examples=[ERROR_404])
+    @extend_schema(examples=[ex.answer("A step", ex.STEP), ERROR_404])
     def retrieve(self, request, *args, **kwargs):
         step = self.get_object()
         audit_record(
@@ -992,6 +1079,10 @@ class RepatriationStepViewSet(IntegerIdMixin, mixins.RetrieveModelMixin, viewset
                 "Travel document issued",
                 request_only=True,
                 value={"version": 2, "status": "done", "note": "Issued by the embassy."},
+            ),
+            ex.answer(
+                "Saved",
+                {**ex.STEP, "status": "done", "note": "Issued by the embassy.", "version": 4},
             ),
             ERROR_404,
         ],
@@ -1042,12 +1133,20 @@ class NotificationViewSet(IntegerIdMixin, mixins.ListModelMixin, viewsets.Generi
         return qs
 
     @extend_schema(
-        parameters=[OpenApiParameter("unread", OpenApiTypes.BOOL, description="Only unread")]
+        parameters=[OpenApiParameter("unread", OpenApiTypes.BOOL, description="Only unread")],
+        examples=[ex.answer("Your notifications", ex.NOTIFICATION, list_page=True)],
     )
     def list(self, request, *args, **kwargs):
         return super().list(request, *args, **kwargs)
 
-    @extend_schema(request=None, responses={200: s.NotificationSerializer}, examples=[ERROR_404])
+    @extend_schema(
+        request=None,
+        responses={200: s.NotificationSerializer},
+        examples=[
+            ex.answer("Read", {**ex.NOTIFICATION, "read_at": "2026-11-29T04:00:00Z", "read": True}),
+            ERROR_404,
+        ],
+    )
     @action(detail=True, methods=["post"])
     def read(self, request, pk=None):
         """Mark one of your notifications read (another user's answers 404)."""
@@ -1058,7 +1157,11 @@ class NotificationViewSet(IntegerIdMixin, mixins.ListModelMixin, viewsets.Generi
         notification.refresh_from_db()
         return Response(self.get_serializer(notification).data)
 
-    @extend_schema(request=None, responses={200: s.MarkedReadSerializer})
+    @extend_schema(
+        request=None,
+        responses={200: s.MarkedReadSerializer},
+        examples=[ex.answer("Marked", {"marked": 3})],
+    )
     @action(detail=False, methods=["post"], url_path="read-all")
     def read_all(self, request):
         """Mark all your notifications read."""
