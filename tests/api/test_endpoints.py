@@ -430,3 +430,22 @@ def test_person_identity_absent_for_a_partner_with_view_only(w):
     body = bearer(w.other_cw).get(f"/api/v1/cases/{w.case.pk}/").json()
     assert not PERSON_IDENTITY & set(body["person"])
     assert "current_place" not in body
+
+
+def test_out_of_range_ids_are_not_found_not_server_errors(w):
+    api = bearer(w.cw)
+    huge = 10**20
+    assert api.get(f"/api/v1/cases/?group={huge}").status_code in (200, 400)
+    assert api.get(f"/api/v1/calls/{huge}/").status_code == 404
+    assert api.get(f"/api/v1/referrals/{huge}/").status_code == 404
+    assert api.get(f"/api/v1/repatriation-steps/{huge}/").status_code == 404
+    assert api.post(f"/api/v1/notifications/{huge}/read/").status_code == 404
+    response = api.post(
+        "/api/v1/referrals/",
+        {"case": huge, "to_organization": huge, "service": "shelter", "urgency": "urgent"},
+        format="json",
+    )
+    assert response.status_code == 404
+    response = api.post("/api/v1/calls/", {**CALL, "persons": [{"link_case": huge}]}, format="json")
+    assert response.status_code in (400, 404)
+    assert DistressCall.objects.count() == 0
