@@ -179,9 +179,17 @@ def test_case_patch_validation_and_access(w):
     response = api.patch(url, {"urgency": "whenever"}, format="json")
     assert response.status_code == 400
     assert set(response.json()["error"]["fields"]) == {"version", "urgency"}
-    response = api.patch(url, {"version": 1, "assigned_to": w.other_cw.pk}, format="json")
+    # Assigning needs the assign permission (coordinators); only to a member of the owner.
+    response = api.patch(url, {"version": 1, "assigned_to": w.coord.pk}, format="json")
+    assert response.status_code == 403
+    coord = bearer(w.coord)
+    response = coord.patch(url, {"version": 1, "assigned_to": w.other_cw.pk}, format="json")
     assert response.status_code == 400
-    assert "assigned_to" in response.json()["error"]["fields"]
+    assert response.json()["error"]["fields"]["assigned_to"] == [
+        "Assign only to a member of the owner."
+    ]
+    response = coord.patch(url, {"version": 1, "assigned_to": w.coord.pk}, format="json")
+    assert response.status_code == 200 and response.json()["assigned_to"] == w.coord.pk
     # Other organisation: 404; liaison (may view, not change): 403.
     assert bearer(w.other_cw).patch(url, {"version": 1}, format="json").status_code == 404
     assert bearer(w.liaison).patch(url, {"version": 1}, format="json").status_code == 403
@@ -449,3 +457,26 @@ def test_out_of_range_ids_are_not_found_not_server_errors(w):
     response = api.post("/api/v1/calls/", {**CALL, "persons": [{"link_case": huge}]}, format="json")
     assert response.status_code in (400, 404)
     assert DistressCall.objects.count() == 0
+
+
+def test_consent_create_is_idempotent_and_coordinator_may_override_consent(w):
+    api = bearer(w.cw)
+    url = f"/api/v1/cases/{w.case.pk}/consents/"
+    body = {"purpose": "statistics", "granted": True, "method": "written"}
+    first = api.post(url, body, format="json", HTTP_IDEMPOTENCY_KEY="c-1")
+    again = api.post(url, body, format="json", HTTP_IDEMPOTENCY_KEY="c-1")
+    assert first.status_code == again.status_code == 201
+    assert first.json() == again.json()
+    assert Consent.objects.filter(case=w.case, purpose="statistics").count() == 1
+    # No consent to share: a caseworker's override reason is ignored, a coordinator's counts.
+    refer = {
+        "case": w.case.pk,
+        "to_organization": w.shelter.pk,
+        "service": "medical",
+        "urgency": "immediate",
+        "override_reason": "Unconscious, needs a hospital now.",
+    }
+    assert api.post("/api/v1/referrals/", refer, format="json").status_code == 400
+    response = bearer(w.coord).post("/api/v1/referrals/", refer, format="json")
+    assert response.status_code == 201, response.content
+    assert Referral.objects.get(pk=response.json()["id"]).consent_override_reason
