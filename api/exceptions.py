@@ -4,6 +4,7 @@
 """
 
 from django.core.exceptions import PermissionDenied
+from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404
 from django.utils.translation import gettext as _
 from rest_framework import exceptions, status
@@ -16,6 +17,17 @@ def exception_handler(exc, context):
         exc = exceptions.NotFound(_("Not found."))
     elif isinstance(exc, PermissionDenied):
         exc = exceptions.PermissionDenied()
+    elif isinstance(exc, DjangoValidationError):
+        # A service refused (model validation, a rule of the domain): field-level messages.
+        if hasattr(exc, "error_dict"):
+            exc = exceptions.ValidationError(
+                {
+                    (k if k != "__all__" else "non_field_errors"): v
+                    for k, v in exc.message_dict.items()
+                }
+            )
+        else:
+            exc = exceptions.ValidationError({"non_field_errors": exc.messages})
     response = drf_exception_handler(exc, context)
     if response is None:
         return None

@@ -31,6 +31,26 @@ ERRORS = {
 }
 
 
+ERROR_EXAMPLES = {
+    "400": {
+        "code": "validation_error",
+        "message": "Some fields are not valid.",
+        "fields": {"urgency": ['"whenever" is not a valid choice.']},
+    },
+    "401": {"code": "authentication_failed", "message": "Invalid, expired or revoked token."},
+    "403": {
+        "code": "permission_denied",
+        "message": "You do not have permission to perform this action.",
+    },
+    "404": {"code": "not_found", "message": "Not found."},
+    "422": {
+        "code": "idempotency_key_reused",
+        "message": "This Idempotency-Key was used with a different request.",
+    },
+    "429": {"code": "throttled", "message": "Request was throttled."},
+}
+
+
 def add_error_responses(result, generator, request, public):
     result.setdefault("components", {}).setdefault("schemas", {})["Error"] = ERROR_SCHEMA
     ref = {"$ref": "#/components/schemas/Error"}
@@ -42,11 +62,18 @@ def add_error_responses(result, generator, request, public):
             for code, description in ERRORS.items():
                 if code == "422" and method != "post":
                     continue
-                responses.setdefault(
+                response = responses.setdefault(
                     code,
                     {
                         "description": description,
                         "content": {"application/json": {"schema": ref}},
                     },
                 )
+                content = response.setdefault("content", {}).setdefault(
+                    "application/json", {"schema": ref}
+                )
+                content.setdefault("examples", {})[f"error{code}"] = {
+                    "summary": description,
+                    "value": {"error": ERROR_EXAMPLES[code]},
+                }
     return result

@@ -198,3 +198,325 @@ class ApiTokenSerializer(serializers.ModelSerializer):
             "active",
         ]
         read_only_fields = fields
+
+
+# --- distress calls -------------------------------------------------------------------------
+
+from cases.models import CALL_IDENTITY_FIELDS, DistressCall  # noqa: E402
+from cases.vocab import (  # noqa: E402
+    CallChannel,
+    CallerRelation,
+    CaseStatus,
+    ConsentMethod,
+    ConsentPurpose,
+    ExploitationType,
+    MeansOfControl,
+    Sex,
+    TraffickingStatus,
+    Urgency,
+)
+
+
+class PersonIntakeSerializer(serializers.Serializer):
+    """One person named in the call. The page's intake form checks the rules (sex asked,
+    plausible age, stateless without nationality, a valid phone)."""
+
+    given_name = serializers.CharField(required=False, allow_blank=True, max_length=150)
+    family_name = serializers.CharField(required=False, allow_blank=True, max_length=150)
+    given_name_latin = serializers.CharField(required=False, allow_blank=True, max_length=150)
+    family_name_latin = serializers.CharField(required=False, allow_blank=True, max_length=150)
+    sex = serializers.ChoiceField(choices=Sex.choices)
+    date_of_birth = serializers.DateField(required=False, allow_null=True)
+    estimated_age = serializers.IntegerField(required=False, allow_null=True, min_value=0)
+    nationality = serializers.CharField(required=False, allow_blank=True, max_length=2)
+    stateless = serializers.BooleanField(required=False, default=False)
+    phone = serializers.CharField(required=False, allow_blank=True, max_length=40)
+    link_case = serializers.IntegerField(
+        required=False,
+        allow_null=True,
+        min_value=1,
+        help_text=_("Attach the call to this existing case instead of opening a new one."),
+    )
+
+
+class CaseRefSerializer(serializers.Serializer):
+    id = serializers.IntegerField(read_only=True)
+    reference = serializers.CharField(read_only=True)
+
+
+class DistressCallCreateSerializer(serializers.Serializer):
+    received_at = serializers.DateTimeField(required=False)
+    channel = serializers.ChoiceField(choices=CallChannel.choices)
+    urgency = serializers.ChoiceField(choices=Urgency.choices)
+    caller_name = serializers.CharField(required=False, allow_blank=True, max_length=200)
+    caller_relation = serializers.ChoiceField(choices=CallerRelation.choices)
+    caller_phone = serializers.CharField(required=False, allow_blank=True, max_length=40)
+    callback_notes = serializers.CharField(required=False, allow_blank=True, max_length=250)
+    language = serializers.CharField(required=False, allow_blank=True, max_length=50)
+    reported_country = serializers.CharField(required=False, allow_blank=True, max_length=2)
+    reported_place = serializers.CharField(required=False, allow_blank=True, max_length=200)
+    reported_port = serializers.CharField(required=False, allow_blank=True, max_length=200)
+    vessel = serializers.CharField(required=False, allow_blank=True, max_length=200)
+    employer = serializers.CharField(required=False, allow_blank=True, max_length=200)
+    summary = serializers.CharField(max_length=10_000)
+    exploitation_types = serializers.ListField(
+        child=serializers.ChoiceField(choices=ExploitationType.choices), required=False
+    )
+    industry = serializers.ChoiceField(choices=Industry.choices, required=False, allow_blank=True)
+    means_of_control = serializers.ListField(
+        child=serializers.ChoiceField(choices=MeansOfControl.choices), required=False
+    )
+    existing_reference = serializers.CharField(
+        required=False,
+        allow_blank=True,
+        max_length=100,
+        help_text=_("About an existing case? Its reference (then leave persons empty)."),
+    )
+    persons = PersonIntakeSerializer(many=True, required=False)
+
+
+class DistressCallSerializer(serializers.ModelSerializer):
+    organization = OrganizationRefSerializer(read_only=True)
+    reported_country = serializers.CharField(source="reported_country.code", read_only=True)
+    cases = serializers.SerializerMethodField()
+    # Identity: present only with view-identity on every case of the call.
+    caller_name = serializers.CharField(required=False)
+    caller_phone = serializers.CharField(required=False)
+    callback_notes = serializers.CharField(required=False)
+    reported_place = serializers.CharField(required=False)
+    reported_port = serializers.CharField(required=False)
+    vessel = serializers.CharField(required=False)
+    employer = serializers.CharField(required=False)
+
+    class Meta:
+        model = DistressCall
+        fields = [
+            "id",
+            "organization",
+            "received_at",
+            "channel",
+            "urgency",
+            "caller_relation",
+            "language",
+            "reported_country",
+            "summary",
+            "cases",
+            "created_at",
+            *CALL_IDENTITY_FIELDS,
+        ]
+        read_only_fields = fields
+
+    @extend_schema_field(CaseRefSerializer(many=True))
+    def get_cases(self, call) -> list[dict]:
+        return [{"id": c.pk, "reference": c.reference} for c in call.cases.all()]
+
+    def to_representation(self, instance):
+        data = super().to_representation(instance)
+        if not getattr(instance, "can_view_identity", False):
+            for name in CALL_IDENTITY_FIELDS:
+                data.pop(name, None)
+            # The summary is free text told by the caller: identity too.
+            data.pop("summary", None)
+        elif data.get("caller_phone") is not None:
+            data["caller_phone"] = str(instance.caller_phone or "")
+        return data
+
+
+# --- case update ----------------------------------------------------------------------------
+
+
+class CaseUpdateSerializer(serializers.Serializer):
+    version = serializers.IntegerField(
+        min_value=1,
+        help_text=_("The version you read. If the case changed since, the answer is 409."),
+    )
+    status = serializers.ChoiceField(choices=CaseStatus.choices, required=False)
+    urgency = serializers.ChoiceField(choices=Urgency.choices, required=False)
+    trafficking_status = serializers.ChoiceField(choices=TraffickingStatus.choices, required=False)
+    industry = serializers.ChoiceField(choices=Industry.choices, required=False, allow_blank=True)
+    recruiter_relation = serializers.ChoiceField(
+        choices=RecruiterRelation.choices, required=False, allow_blank=True
+    )
+    means_of_control = serializers.ListField(
+        child=serializers.ChoiceField(choices=MeansOfControl.choices), required=False
+    )
+    exploitation_types = serializers.ListField(
+        child=serializers.ChoiceField(choices=ExploitationType.choices), required=False
+    )
+    country_of_exploitation = serializers.CharField(required=False, allow_blank=True, max_length=2)
+    current_country = serializers.CharField(required=False, allow_blank=True, max_length=2)
+    current_place = serializers.CharField(
+        required=False,
+        allow_blank=True,
+        max_length=200,
+        help_text=_("Identity: needs the view-identity permission."),
+    )
+    assigned_to = serializers.IntegerField(required=False, allow_null=True, min_value=1)
+
+
+class ConflictSerializer(serializers.Serializer):
+    class _Error(serializers.Serializer):
+        code = serializers.CharField()
+        message = serializers.CharField()
+        current_version = serializers.IntegerField()
+
+    error = _Error()
+
+
+# --- consents -------------------------------------------------------------------------------
+
+
+class ConsentCreateSerializer(serializers.Serializer):
+    purpose = serializers.ChoiceField(choices=ConsentPurpose.choices)
+    granted = serializers.BooleanField()
+    method = serializers.ChoiceField(choices=ConsentMethod.choices)
+    given_at = serializers.DateTimeField(required=False)
+    note = serializers.CharField(required=False, allow_blank=True, max_length=250)
+
+
+# --- referrals ------------------------------------------------------------------------------
+
+from referrals.models import Referral, ReferralService  # noqa: E402
+from repatriation.models import RepatriationPlan, RepatriationStep, StepStatus  # noqa: E402
+
+
+class ReferralSerializer(serializers.ModelSerializer):
+    """What the receiving organisation needs to decide — never the person's identity. The
+    case itself opens to the receiver only once it accepts."""
+
+    case = CaseRefSerializer(read_only=True)
+    from_organization = OrganizationRefSerializer(read_only=True)
+    to_organization = OrganizationRefSerializer(read_only=True)
+
+    class Meta:
+        model = Referral
+        fields = [
+            "id",
+            "case",
+            "from_organization",
+            "to_organization",
+            "service",
+            "urgency",
+            "message",
+            "status",
+            "respond_by",
+            "created_at",
+            "responded_at",
+            "decline_reason",
+            "closed_at",
+        ]
+        read_only_fields = fields
+
+
+class ReferralCreateSerializer(serializers.Serializer):
+    case = serializers.IntegerField(min_value=1, help_text=_("The case to refer."))
+    to_organization = serializers.IntegerField(min_value=1)
+    service = serializers.ChoiceField(choices=ReferralService.choices)
+    urgency = serializers.ChoiceField(choices=Urgency.choices)
+    message = serializers.CharField(required=False, allow_blank=True, max_length=2000)
+    override_reason = serializers.CharField(
+        required=False,
+        allow_blank=True,
+        max_length=1000,
+        help_text=_("Coordinators only: refer without the person's consent, with a reason."),
+    )
+
+
+class DeclineSerializer(serializers.Serializer):
+    reason = serializers.CharField(max_length=2000)
+
+
+# --- repatriation ---------------------------------------------------------------------------
+
+
+class RepatriationStepSerializer(serializers.ModelSerializer):
+    plan = serializers.IntegerField(source="plan_id", read_only=True)
+    responsible_organization = OrganizationRefSerializer(read_only=True, allow_null=True)
+
+    class Meta:
+        model = RepatriationStep
+        fields = [
+            "id",
+            "plan",
+            "order",
+            "kind",
+            "responsible_organization",
+            "due_date",
+            "status",
+            "done_at",
+            "note",
+            "reason",
+            "changed_at",
+            "version",
+        ]
+        read_only_fields = fields
+
+
+class RepatriationPlanSerializer(serializers.ModelSerializer):
+    case = CaseRefSerializer(read_only=True)
+    embassy = OrganizationRefSerializer(read_only=True, allow_null=True)
+    lead_organization = OrganizationRefSerializer(read_only=True, allow_null=True)
+    steps = RepatriationStepSerializer(many=True, read_only=True)
+    # Identity: present only with view-identity.
+    place = serializers.CharField(required=False)
+
+    class Meta:
+        model = RepatriationPlan
+        fields = [
+            "id",
+            "case",
+            "situation",
+            "home_province",
+            "embassy",
+            "lead_organization",
+            "target_return_date",
+            "status",
+            "created_at",
+            "updated_at",
+            "version",
+            "steps",
+            "place",
+        ]
+        read_only_fields = fields
+
+    def to_representation(self, instance):
+        data = super().to_representation(instance)
+        if not getattr(instance, "can_view_identity", False):
+            data.pop("place", None)
+        return data
+
+
+class StepUpdateSerializer(serializers.Serializer):
+    version = serializers.IntegerField(
+        min_value=1, help_text=_("The step's version you read; a stale one answers 409.")
+    )
+    status = serializers.ChoiceField(choices=StepStatus.choices)
+    due_date = serializers.DateField(required=False, allow_null=True)
+    note = serializers.CharField(required=False, allow_blank=True, max_length=2000)
+    reason = serializers.CharField(
+        required=False,
+        allow_blank=True,
+        max_length=2000,
+        help_text=_("Required when the step is blocked or skipped."),
+    )
+
+
+# --- notifications --------------------------------------------------------------------------
+
+from notifications.models import Notification  # noqa: E402
+
+
+class NotificationSerializer(serializers.ModelSerializer):
+    read = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Notification
+        fields = ["id", "kind", "message", "link", "created_at", "read_at", "read"]
+        read_only_fields = fields
+
+    def get_read(self, notification) -> bool:
+        return notification.read_at is not None
+
+
+class MarkedReadSerializer(serializers.Serializer):
+    marked = serializers.IntegerField(help_text=_("How many notifications were marked read."))

@@ -11,12 +11,22 @@ router.register("organisations", views.OrganizationViewSet, basename="organisati
 router.register("cases", views.CaseViewSet, basename="case")
 router.register(r"cases/(?P<case_pk>\d+)/notes", views.CaseNoteViewSet, basename="case-note")
 router.register("auth/tokens", views.ApiTokenViewSet, basename="api-token")
+router.register("calls", views.DistressCallViewSet, basename="call")
+router.register("referrals", views.ReferralViewSet, basename="referral")
+router.register("repatriation-plans", views.RepatriationPlanViewSet, basename="repatriation-plan")
+router.register("repatriation-steps", views.RepatriationStepViewSet, basename="repatriation-step")
+router.register("notifications", views.NotificationViewSet, basename="notification")
 
 app_name = "api"
 
 urlpatterns = [
     path("v1/auth/token/", views.TokenView.as_view(), name="token"),
     path("v1/cases/<int:case_pk>/consents/", views.ConsentListView.as_view(), name="case-consents"),
+    path(
+        "v1/cases/<int:case_pk>/consents/<int:pk>/withdraw/",
+        views.ConsentWithdrawView.as_view(),
+        name="case-consent-withdraw",
+    ),
     path("v1/", include(router.urls)),
     path(
         "schema/",

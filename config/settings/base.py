@@ -282,6 +282,13 @@ SPECTACULAR_SETTINGS = {
         "drf_spectacular.hooks.postprocess_schema_enums",
         "api.schema.add_error_responses",
     ],
+    # Several vocabularies share the field name "status": name their enums.
+    "ENUM_NAME_OVERRIDES": {
+        "CaseStatusEnum": "cases.vocab.CaseStatus",
+        "ReferralStatusEnum": "referrals.models.ReferralStatus",
+        "PlanStatusEnum": "repatriation.models.PlanStatus",
+        "StepStatusEnum": "repatriation.models.StepStatus",
+    },
 }
 API_TOKEN_TTL_HOURS = int(env("API_TOKEN_TTL_HOURS", str(24 * 30)) or 720)
 

@@ -1,5 +1,6 @@
 """schemathesis against the OpenAPI schema, in-process: no server error and every response
-matching the schema. Bounded: about 1,200 generated requests in total."""
+matching the schema. Bounded: about 1,300 generated requests in total over every operation
+(EXAMPLES_PER_OPERATION each, derandomized), a few minutes on a small machine."""
 
 import json
 
@@ -19,10 +20,18 @@ from schemathesis.specs.openapi.checks import (
 
 from api.models import ApiToken
 from cases import access
+from cases.models import Consent
+from cases.vocab import ConsentMethod
 from config.wsgi import application
+from notifications.models import Notification
+from partners.models import OrganizationKind
+from partners.roles import Role
+from referrals.services import referral_create
+from repatriation.models import Situation
+from repatriation.services import plan_create
 from tests.factories import OrganizationFactory, UserFactory, make_case
 
-EXAMPLES_PER_OPERATION = 120
+EXAMPLES_PER_OPERATION = 42
 CALLS = {"n": 0}
 
 
@@ -53,11 +62,33 @@ schema = _load_schema()
 def auth_headers(db):
     owner = OrganizationFactory(name="Owner", code="own")
     partner = OrganizationFactory(name="Partner", code="ptn")
-    user = UserFactory(username="fuzz", organization=owner)
+    user = UserFactory(username="fuzz", organization=owner, role=Role.COORDINATOR)
     for _ in range(3):
-        make_case(owner, by=user)
+        mine = make_case(owner, by=user)
     shared = make_case(partner)
     access.grant(shared, owner, [access.VIEW])
+    # Something behind the workflow endpoints: a referral to the user's organisation, a
+    # repatriation plan with steps, consents and notifications.
+    partner_user = UserFactory(username="fuzz-partner", organization=partner)
+    Consent.objects.create(
+        case=shared, purpose="share_partners", granted=True, method=ConsentMethod.VERBAL
+    )
+    referral_create(
+        by=partner_user, case=shared, to_organization=owner, service="shelter", urgency="urgent"
+    )
+    plan_create(
+        case=mine,
+        by=user,
+        current_country="TH",
+        place="Shelter",
+        situation=Situation.SHELTER,
+        home_country="KH",
+        embassy=OrganizationFactory(
+            name="Embassy", code="emb", country="TH", kind=OrganizationKind.EMBASSY
+        ),
+        lead_organization=owner,
+    )
+    Notification.objects.create(recipient=user, kind="test", message="A case changed.")
     _token, raw = ApiToken.issue(user=user)
     return {"Authorization": f"Bearer {raw}"}
 
