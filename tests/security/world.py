@@ -129,6 +129,7 @@ def kwargs_ids(w: SimpleNamespace) -> dict[str, int]:
         "note": w.note.pk,
         "consent": w.consent.pk,
         "referral": w.referral.pk,
+        **{f"referral_{state}": r.pk for state, r in w.referrals.items()},
         "step": w.step.pk,
         "export": w.export.pk,
         "template": w.template.pk,
