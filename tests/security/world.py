@@ -59,6 +59,9 @@ def build_world(*, person_name: str = SECRET_NAME, text: str = "") -> SimpleName
         for key, (org, role) in USERS.items()
     }
     cw = w.users["owner_caseworker"]
+    if text:  # names of users are typed by org admins
+        cw.first_name = cw.last_name = text
+        cw.save(update_fields=["first_name", "last_name"])
     coord = w.users["owner_coordinator"]
     person = PersonFactory.build(
         given_name=person_name,
