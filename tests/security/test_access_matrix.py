@@ -147,6 +147,28 @@ def test_matrix(client, name, method, overrides, expected):
     assert not wrong, f"{method.upper()} {url}: user → (expected, got) {wrong}"
 
 
+def test_download_of_a_ready_export(client, settings, tmp_path):
+    """exports:download on an export rendered for real (the row above is a pending one):
+    only its requester downloads it; nobody else even learns it exists."""
+    from exports.services import export_generate
+
+    settings.PRIVATE_FILES_ROOT = tmp_path / "private"
+    world = build_world()
+    assert export_generate(export_id=world.export.pk)
+    url = reverse("exports:download", kwargs={"pk": world.export.pk})
+    got = {}
+    for user_key in COLUMNS:
+        client.force_login(world.users[user_key])
+        response = client.get(url)
+        got[user_key] = response.status_code
+        if response.status_code == 200:
+            assert response["Content-Type"] == "application/pdf"
+            body = b"".join(response.streaming_content) if response.streaming else response.content
+            assert body.startswith(b"%PDF")
+    expected = dict.fromkeys(COLUMNS, 404) | {"owner_coordinator": 200}
+    assert got == expected
+
+
 # Object ids of another organisation never pass through a form.
 
 

@@ -119,7 +119,11 @@ def build_world(*, person_name: str = SECRET_NAME, text: str = "") -> SimpleName
     w.template = template_create(by=w.users["owner_org_admin"], name=text or "Route")
     w.token, _ = ApiToken.issue(user=cw, name="script")
     (w.notification,) = notify(
-        recipients=[cw], kind="test", message="Case %(ref)s", params={"ref": "x"}, link="/"
+        recipients=[cw],
+        kind="test",
+        message="Case %(ref)s",
+        params={"ref": text or "x"},
+        link="/",
     )
     # A case of another organisation, for the lists: its person must never appear.
     return w
