@@ -7,10 +7,10 @@ message saying what to add. Each entry says what kind of route it is:
 
 - ``obj(**ids)``: the route carries object ids. ``ids`` maps each URL kwarg to a key of
   ``world.kwargs_ids`` (``"case"``, ``"note"``, ``"referral"`` …), or to a literal string
-  (``lit("accept")``). A logged-in member of another organisation must get **404** for GET,
-  POST and DELETE (405 counts only for a method the view does not accept); this proves the view
-  looked the object up through the access module. Every ``obj`` route must also appear in
-  the access matrix (``test_access_matrix.MATRIX``).
+  (``lit("accept")``). A logged-in member of another organisation must get **404** for GET
+  (plain and htmx), POST and DELETE (405 counts only for a method the view does not
+  accept); this proves the view looked the object up through the access module. Every
+  ``obj`` route must also appear in the access matrix (``test_access_matrix.MATRIX``).
 - ``listing()``: a page or endpoint without an object id (lists, dashboards, forms to
   create). Another organisation's member may open it (200, or 403/405/302), but the case of
   the world — its reference and its person's name — must not appear in it.
@@ -46,7 +46,7 @@ SCOPED_APPS = (
 )
 
 OBJ, LISTING, PUBLIC = "obj", "listing", "public"
-METHODS = ("get", "post", "delete")
+METHODS = ("get", "htmx", "post", "delete")
 
 
 @dataclass(frozen=True)
@@ -225,6 +225,8 @@ def unlisted(routes: list[Found], table: dict[str, Route] = ROUTES) -> list[str]
 
 
 def _request(client: Client, method: str, url: str, api: bool):
+    if method == "htmx":  # the fragment an htmx request gets must be refused the same way
+        return client.get(url, HTTP_HX_REQUEST="true")
     if api and method != "get":
         return getattr(client, method)(url, data=json.dumps({}), content_type="application/json")
     return getattr(client, method)(url)
