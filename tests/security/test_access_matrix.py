@@ -5,7 +5,8 @@ each must get. 404: may not see it; 403: may see it but not do this; anything el
 Users (columns, tests/security/world.py): the owner organisation's caseworker, coordinator,
 org admin and liaison; another organisation's caseworker and org admin; the caseworkers of
 four organisations the case was referred to, the referral pending, accepted, declined,
-cancelled.
+cancelled; and a liaison of the embassy, holding what an accepted repatriation referral
+grants (view, view identity, update repatriation).
 
 A row is ``route method ids statuses…``; ``ids`` overrides the kwargs of the walker's table
 (tests/security/walker.py ROUTES) as ``kwarg=world key`` (``-``: as in the table). Each request
@@ -33,56 +34,56 @@ COLUMNS = list(USERS)
 
 # fmt: off
 MATRIX_TEXT = """
-# route                   method ids                   cw  co  adm li  oth oadm pen acc dec can
-organisation:user          get   -                     403 403 200 403 403 404  403 403 403 403
-organisation:user_action   post  -                     403 403 302 403 403 404  403 403 403 403
-cases:detail               get   -                     200 200 404 200 404 404  404 200 404 404
-cases:edit                 get   -                     200 200 404 403 404 404  404 403 404 404
-cases:edit                 post  -                     422 422 404 403 404 404  404 403 404 404
-cases:person_edit          get   -                     200 200 404 403 404 404  404 403 404 404
-cases:person_edit          post  -                     422 422 404 403 404 404  404 403 404 404
-cases:timeline             get   -                     200 200 404 200 404 404  404 200 404 404
-cases:history              get   -                     200 200 404 200 404 404  404 200 404 404
-cases:anonymise            get   -                     403 200 404 403 404 404  404 403 404 404
-cases:anonymise            post  -                     403 422 404 403 404 404  404 403 404 404
-cases:note_add             post  -                     302 302 404 403 404 404  404 403 404 404
-cases:note_edit            get   -                     200 403 404 403 404 404  404 403 404 404
-cases:note_edit            post  -                     422 403 404 403 404 404  404 403 404 404
-cases:consent_add          post  -                     302 302 404 403 404 404  404 403 404 404
-cases:consent_withdraw     post  -                     302 302 404 403 404 404  404 403 404 404
-exports:request            get   -                     403 200 404 403 404 404  404 403 404 404
-exports:request            post  -                     403 400 404 403 404 404  404 403 404 404
-exports:detail             get   -                     404 200 404 404 404 404  404 404 404 404
-exports:status             get   -                     404 200 404 404 404 404  404 404 404 404
-exports:retry              post  -                     404 302 404 404 404 404  404 404 404 404
-exports:download           get   -                     404 404 404 404 404 404  404 404 404 404
-api:case-detail            get   -                     200 200 404 200 404 404  404 200 404 404
-api:case-consents          get   -                     200 200 404 200 404 404  404 200 404 404
-api:case-note-list         get   -                     200 200 404 200 404 404  404 200 404 404
-api:case-note-list         post  -                     400 400 404 400 404 404  404 400 404 404
-api:api-token-detail       delete -                    204 404 204 404 404 404  404 404 404 404
-referrals:detail           get   pk=referral_pending   200 200 404 200 404 404  200 404 404 404
-referrals:detail           get   pk=referral_accepted  200 200 404 200 404 404  404 200 404 404
-referrals:detail           get   pk=referral_declined  200 200 404 200 404 404  404 404 200 404
-referrals:detail           get   pk=referral_cancelled 200 200 404 200 404 404  404 404 404 200
-referrals:accept           post  pk=referral_pending   403 403 404 403 404 404  302 404 404 404
-referrals:decline          post  pk=referral_pending   403 403 404 403 404 404  400 404 404 404
-referrals:cancel           post  pk=referral_pending   302 302 404 403 404 404  403 404 404 404
-referrals:complete         post  pk=referral_accepted  302 302 404 403 404 404  404 302 404 404
-referrals:cancel           post  pk=referral_accepted  302 302 404 403 404 404  404 403 404 404
-referrals:accept           post  pk=referral_declined  403 403 404 403 404 404  404 404 302 404
-referrals:accept           post  pk=referral_cancelled 403 403 404 403 404 404  404 404 404 302
-referrals:create           get   -                     200 200 404 403 404 404  404 403 404 404
-referrals:create           post  -                     400 400 404 403 404 404  404 403 404 404
-notifications:mark_read    post  -                     302 404 404 404 404 404  404 404 404 404
-notifications:open         get   -                     302 404 404 404 404 404  404 404 404 404
-repatriation:plan_edit     get   -                     403 200 404 200 404 404  404 403 404 404
-repatriation:plan_edit     post  -                     403 200 404 200 404 404  404 403 404 404
-repatriation:plan_status   post  -                     403 302 404 302 404 404  404 403 404 404
-repatriation:step          get   -                     200 200 404 200 404 404  404 200 404 404
-repatriation:step          post  -                     403 200 404 200 404 404  404 403 404 404
-repatriation:template_edit get   -                     403 403 200 403 403 404  403 403 403 403
-repatriation:template_edit post  -                     403 403 200 403 403 404  403 403 403 403
+# route                   method ids                   cw  co  adm li  oth oadm pen acc dec can emb
+organisation:user          get   -                     403 403 200 403 403 404  403 403 403 403  403
+organisation:user_action   post  -                     403 403 302 403 403 404  403 403 403 403  403
+cases:detail               get   -                     200 200 404 200 404 404  404 200 404 404  200
+cases:edit                 get   -                     200 200 404 403 404 404  404 403 404 404  403
+cases:edit                 post  -                     422 422 404 403 404 404  404 403 404 404  403
+cases:person_edit          get   -                     200 200 404 403 404 404  404 403 404 404  403
+cases:person_edit          post  -                     422 422 404 403 404 404  404 403 404 404  403
+cases:timeline             get   -                     200 200 404 200 404 404  404 200 404 404  200
+cases:history              get   -                     200 200 404 200 404 404  404 200 404 404  200
+cases:anonymise            get   -                     403 200 404 403 404 404  404 403 404 404  403
+cases:anonymise            post  -                     403 422 404 403 404 404  404 403 404 404  403
+cases:note_add             post  -                     302 302 404 403 404 404  404 403 404 404  403
+cases:note_edit            get   -                     200 403 404 403 404 404  404 403 404 404  403
+cases:note_edit            post  -                     422 403 404 403 404 404  404 403 404 404  403
+cases:consent_add          post  -                     302 302 404 403 404 404  404 403 404 404  403
+cases:consent_withdraw     post  -                     302 302 404 403 404 404  404 403 404 404  403
+exports:request            get   -                     403 200 404 403 404 404  404 403 404 404  403
+exports:request            post  -                     403 400 404 403 404 404  404 403 404 404  403
+exports:detail             get   -                     404 200 404 404 404 404  404 404 404 404  404
+exports:status             get   -                     404 200 404 404 404 404  404 404 404 404  404
+exports:retry              post  -                     404 302 404 404 404 404  404 404 404 404  404
+exports:download           get   -                     404 404 404 404 404 404  404 404 404 404  404
+api:case-detail            get   -                     200 200 404 200 404 404  404 200 404 404  200
+api:case-consents          get   -                     200 200 404 200 404 404  404 200 404 404  200
+api:case-note-list         get   -                     200 200 404 200 404 404  404 200 404 404  200
+api:case-note-list         post  -                     400 400 404 403 404 404  404 403 404 404  403
+api:api-token-detail       delete -                    204 404 204 404 404 404  404 404 404 404  404
+referrals:detail           get   pk=referral_pending   200 200 404 200 404 404  200 404 404 404  404
+referrals:detail           get   pk=referral_accepted  200 200 404 200 404 404  404 200 404 404  404
+referrals:detail           get   pk=referral_declined  200 200 404 200 404 404  404 404 200 404  404
+referrals:detail           get   pk=referral_cancelled 200 200 404 200 404 404  404 404 404 200  404
+referrals:accept           post  pk=referral_pending   403 403 404 403 404 404  302 404 404 404  404
+referrals:decline          post  pk=referral_pending   403 403 404 403 404 404  400 404 404 404  404
+referrals:cancel           post  pk=referral_pending   302 302 404 403 404 404  403 404 404 404  404
+referrals:complete         post  pk=referral_accepted  302 302 404 403 404 404  404 302 404 404  404
+referrals:cancel           post  pk=referral_accepted  302 302 404 403 404 404  404 403 404 404  404
+referrals:accept           post  pk=referral_declined  403 403 404 403 404 404  404 404 302 404  404
+referrals:accept           post  pk=referral_cancelled 403 403 404 403 404 404  404 404 404 302  404
+referrals:create           get   -                     200 200 404 403 404 404  404 403 404 404  403
+referrals:create           post  -                     400 400 404 403 404 404  404 403 404 404  403
+notifications:mark_read    post  -                     302 404 404 404 404 404  404 404 404 404  404
+notifications:open         get   -                     302 404 404 404 404 404  404 404 404 404  404
+repatriation:plan_edit     get   -                     403 200 404 200 404 404  404 403 404 404  200
+repatriation:plan_edit     post  -                     403 200 404 200 404 404  404 403 404 404  200
+repatriation:plan_status   post  -                     403 302 404 302 404 404  404 403 404 404  302
+repatriation:step          get   -                     200 200 404 200 404 404  404 200 404 404  200
+repatriation:step          post  -                     403 200 404 200 404 404  404 403 404 404  200
+repatriation:template_edit get   -                     403 403 200 403 403 404  403 403 403 403  403
+repatriation:template_edit post  -                     403 403 200 403 403 404  403 403 403 403  403
 """
 # fmt: on
 

@@ -37,6 +37,7 @@ USERS = {
     "referred_accepted": ("accepted", Role.CASEWORKER),
     "referred_declined": ("declined", Role.CASEWORKER),
     "referred_cancelled": ("cancelled", Role.CASEWORKER),
+    "embassy_liaison": ("embassy", Role.LIAISON),
 }
 
 
@@ -115,6 +116,10 @@ def build_world(*, person_name: str = SECRET_NAME, text: str = "") -> SimpleName
         lead_organization=w.orgs["accepted"],
     )
     w.step = w.plan.steps.order_by("order").first()
+    # The embassy holds what an accepted repatriation referral grants.
+    access.grant(
+        w.case, w.orgs["embassy"], [access.VIEW, access.VIEW_IDENTITY, access.UPDATE_REPATRIATION]
+    )
     w.export = export_request(user=coord, case_id=w.case.pk, purpose="partner_coordination")
     w.template = template_create(by=w.users["owner_org_admin"], name=text or "Route")
     w.token, _ = ApiToken.issue(user=cw, name="script")
