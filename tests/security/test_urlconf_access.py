@@ -4,6 +4,7 @@ case in a list. A new view not in the table fails here (deny by default)."""
 
 import pytest
 from django.test import override_settings
+from django.urls import reverse
 
 from tests.security import walker
 from tests.security.world import build_world
@@ -71,3 +72,26 @@ def test_walker_catches_a_view_that_skips_the_access_module(client, world):
     # The same check passes for a real view.
     real = [r for r in routes if r.name == "cases:detail"]
     assert walker.check_foreign(real, world, client, table, urlconf=LEAK_URLCONF) == []
+
+
+def test_every_route_refuses_an_anonymous_visitor(client, world):
+    """Not logged in: pages redirect to the login page, the API answers 401/403."""
+    login = reverse("login")
+    problems = []
+    for found in walker.scoped_routes():
+        route = walker.ROUTES.get(found.name)
+        if route is None or route.kind == walker.PUBLIC:
+            continue
+        extra = {"format": "json"} if "format" in found.kwarg_names else {}
+        url = reverse(found.name, kwargs=route.kwargs(world, extra) or None)
+        for method in ("get", "post"):
+            response = getattr(client, method)(url)
+            if found.name.startswith("api:"):
+                ok = response.status_code in (401, 403)
+            else:
+                ok = response.status_code == 405 or (
+                    response.status_code == 302 and response["Location"].startswith(login)
+                )
+            if not ok:
+                problems.append(f"{method.upper()} {found.name} ({url}): {response.status_code}")
+    assert not problems, "\n".join(problems)
