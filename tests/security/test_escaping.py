@@ -123,3 +123,28 @@ def test_emails_are_plain_text_without_names(world):
     _send_locked(world.notification.pk)
     (message,) = mail.outbox
     assert not getattr(message, "alternatives", []) and message.content_subtype == "plain"
+
+
+ATTRIBUTE_PAYLOAD = "x\" autofocus onfocus=\"alert(1)' data-x='"
+
+
+@pytest.mark.parametrize(
+    ("name", "ids", "user"),
+    [
+        ("cases:person_edit", {"pk": "case"}, "owner_caseworker"),
+        ("cases:edit", {"pk": "case"}, "owner_coordinator"),
+        ("cases:detail", {"pk": "case"}, "owner_caseworker"),
+        ("cases:list", {}, "owner_caseworker"),
+        ("repatriation:plan_edit", {"case_pk": "case"}, "owner_coordinator"),
+    ],
+)
+def test_quotes_cannot_break_out_of_an_attribute(client, db, name, ids, user):
+    """Text inside form values and attributes: quotes are escaped, so no new attribute."""
+    from tests.security.world import kwargs_ids
+
+    w = build_world(person_name=ATTRIBUTE_PAYLOAD, text=ATTRIBUTE_PAYLOAD)
+    all_ids = kwargs_ids(w)
+    client.force_login(w.users[user])
+    url = reverse(name, kwargs={k: all_ids[v] for k, v in ids.items()} or None)
+    body = client.get(url).content.decode()
+    assert 'onfocus="alert' not in body and "onfocus=&quot;alert" in body
