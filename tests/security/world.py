@@ -12,7 +12,6 @@ from types import SimpleNamespace
 from api.models import ApiToken
 from cases import access
 from cases.services import case_note_add, consent_record
-from exports.models import Export
 from exports.services import export_request
 from notifications.services import notify
 from partners.models import OrganizationKind
@@ -130,7 +129,6 @@ def build_world(*, person_name: str = SECRET_NAME, text: str = "") -> SimpleName
         params={"ref": text or "x"},
         link="/",
     )
-    # A case of another organisation, for the lists: its person must never appear.
     return w
 
 
@@ -152,4 +150,4 @@ def kwargs_ids(w: SimpleNamespace) -> dict[str, int]:
     }
 
 
-__all__ = ["Export", "PAYLOAD", "SECRET_NAME", "USERS", "access", "build_world", "kwargs_ids"]
+__all__ = ["PAYLOAD", "SECRET_NAME", "USERS", "build_world", "kwargs_ids"]
