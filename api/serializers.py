@@ -156,6 +156,16 @@ class ConsentSerializer(serializers.ModelSerializer):
         model = Consent
         fields = ["id", "purpose", "granted", "method", "given_at", "withdrawn_at", "note"]
         read_only_fields = fields
+        extra_kwargs = {
+            "note": {"help_text": _("Shown only to users who may view the person's identity.")}
+        }
+
+    def to_representation(self, instance):
+        # A consent note is free text that may identify the person (who signed, a guardian).
+        data = super().to_representation(instance)
+        if not self.context.get("can_view_identity"):
+            data.pop("note", None)
+        return data
 
 
 class TokenRequestSerializer(serializers.Serializer):

@@ -428,6 +428,8 @@ class CaseNoteViewSet(
     @idempotent
     def create(self, request, *args, **kwargs):
         case = self.get_case()
+        # 403 for a reader, whatever the body: the permission is checked before the content.
+        access.require(request.user, case, access.CHANGE)
         serializer = self.get_serializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         note = case_note_add(case=case, body=serializer.validated_data["body"], by=request.user)

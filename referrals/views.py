@@ -127,6 +127,8 @@ def decline(request: HttpRequest, pk: int) -> HttpResponse:
             "case", "from_organization", "to_organization", "created_by", "responded_by"
         ),
     )
+    if not is_receiver(request.user, referral):
+        raise PermissionDenied  # visible to the sending side, but only the receiver declines
     form = DeclineForm(request.POST)
     if not form.is_valid():
         context = _detail_context(request, referral, decline_form=form)

@@ -34,11 +34,13 @@ def step_context(
     step: RepatriationStep,
     *,
     can_update: bool,
+    can_view_identity: bool = False,
     form: StepForm | None = None,
     message: str = "",
     saved: bool = False,
 ) -> dict[str, Any]:
-    """What templates/repatriation/partials/step.html needs for one step."""
+    """What templates/repatriation/partials/step.html needs for one step. A step's note is
+    free text that may identify the person: shown (and editable) only with view-identity."""
     if form is None:
         form = StepForm(
             initial={
@@ -50,9 +52,12 @@ def step_context(
             },
             prefix_id=step.pk,
         )
+    if not can_view_identity:
+        form.fields.pop("note", None)
     return {
         "step": step,
         "can_update": can_update,
+        "can_view_identity": can_view_identity,
         "form": form,
         "message": message,
         "saved": saved,
@@ -60,12 +65,17 @@ def step_context(
     }
 
 
-def plan_context(plan: RepatriationPlan, *, can_update: bool) -> dict[str, Any]:
+def plan_context(
+    plan: RepatriationPlan, *, can_update: bool, can_view_identity: bool = False
+) -> dict[str, Any]:
     steps = list(plan.steps.all())
     return {
         "plan": plan,
         "progress": selectors.progress_of(steps),
-        "steps": [step_context(s, can_update=can_update) for s in steps],
+        "steps": [
+            step_context(s, can_update=can_update, can_view_identity=can_view_identity)
+            for s in steps
+        ],
         "can_update": can_update,
     }
 
@@ -74,10 +84,15 @@ def plan_context(plan: RepatriationPlan, *, can_update: bool) -> dict[str, Any]:
 def my_repatriations(request: HttpRequest) -> HttpResponse:
     # can_update per row through the access module's queryset: no query per row.
     updatable = access.cases_visible_to(request.user, access.UPDATE_REPATRIATION)
+    identified = access.cases_visible_to(request.user, access.VIEW_IDENTITY)
     plans = selectors.my_repatriations(request.user).annotate(
-        can_update=Exists(updatable.filter(pk=OuterRef("case_id")))
+        can_update=Exists(updatable.filter(pk=OuterRef("case_id"))),
+        can_view_identity=Exists(identified.filter(pk=OuterRef("case_id"))),
     )
-    rows = [plan_context(p, can_update=p.can_update) for p in plans]
+    rows = [
+        plan_context(p, can_update=p.can_update, can_view_identity=p.can_view_identity)
+        for p in plans
+    ]
     return render(request, "repatriation/my_repatriations.html", {"rows": rows})
 
 
@@ -168,9 +183,17 @@ def step_update(request: HttpRequest, pk: int) -> HttpResponse:
     if request.method != "POST":
         case = access.case_for(request.user, step.plan.case_id, access.VIEW)
         can_update = access.user_can(request.user, case, access.UPDATE_REPATRIATION)
-        return render(request, template, step_context(step, can_update=can_update))
+        identity = access.user_can(request.user, case, access.VIEW_IDENTITY)
+        return render(
+            request,
+            template,
+            step_context(step, can_update=can_update, can_view_identity=identity),
+        )
     case = access.case_for(request.user, step.plan.case_id, access.UPDATE_REPATRIATION)
+    identity = access.user_can(request.user, case, access.VIEW_IDENTITY)
     form = StepForm(request.POST, prefix_id=step.pk)
+    if not identity:
+        form.fields.pop("note", None)
     message = ""
     if form.is_valid():
         data = form.cleaned_data
@@ -181,7 +204,8 @@ def step_update(request: HttpRequest, pk: int) -> HttpResponse:
                 version=data["version"],
                 status=data["status"],
                 due_date=data["due_date"],
-                note=data["note"],
+                # Without view-identity the note is neither shown nor changed.
+                note=data["note"] if identity else step.note,
                 reason=data["reason"],
             )
         except services.StaleStep as e:
@@ -206,11 +230,13 @@ def step_update(request: HttpRequest, pk: int) -> HttpResponse:
                     return redirect(nxt)
                 return redirect(case.get_absolute_url())
             step = _step_for(request, pk)
-            ctx = step_context(step, can_update=True, saved=True)
+            ctx = step_context(step, can_update=True, can_view_identity=identity, saved=True)
             # The plan's progress bar on the page is updated out of band (hx-swap-oob).
             ctx["progress"] = selectors.progress_of(list(step.plan.steps.all()))
             return render(request, template, ctx)
-    ctx = step_context(step, can_update=True, form=form, message=message)
+    ctx = step_context(
+        step, can_update=True, can_view_identity=identity, form=form, message=message
+    )
     return render(request, template, ctx)
 
 
@@ -220,7 +246,7 @@ def case_panel(request: HttpRequest, case, perms: frozenset[str]) -> dict[str, A
     plan = selectors.plan_for_case(case)
     if plan is None:
         return {"case": case, "plan": None, "can_update": can_update} if can_update else None
-    ctx = plan_context(plan, can_update=can_update)
+    ctx = plan_context(plan, can_update=can_update, can_view_identity=access.VIEW_IDENTITY in perms)
     ctx.update(
         case=case,
         can_view_identity=access.VIEW_IDENTITY in perms,

@@ -1,0 +1,238 @@
+"""The access matrix: every route with an object id × every kind of user, with the status
+each must get. 404: may not see it; 403: may see it but not do this; anything else: allowed
+(200 page, 302 done, 400/422 form refused on its content — the check has passed).
+
+Users (columns, tests/security/world.py): the owner organisation's caseworker, coordinator,
+org admin and liaison; another organisation's caseworker and org admin; the caseworkers of
+four organisations the case was referred to, the referral pending, accepted, declined,
+cancelled; and a liaison of the embassy, holding what an accepted repatriation referral
+grants (view, view identity, update repatriation).
+
+A row is ``route method ids statuses…``; ``ids`` overrides the kwargs of the walker's table
+(tests/security/walker.py ROUTES) as ``kwarg=world key`` (``-``: as in the table). Each request
+runs in a savepoint that is rolled back, so one world serves a whole row.
+
+To add a route: add it to walker.ROUTES and one row (GET and/or the methods it accepts) here.
+"""
+
+import json
+
+import pytest
+from django.db import transaction
+from django.urls import reverse
+
+from cases import access
+from cases.forms import CaseForm
+from referrals.models import Referral
+from tests.factories import make_case
+from tests.security import walker
+from tests.security.world import USERS, build_world, kwargs_ids
+
+pytestmark = pytest.mark.django_db
+
+COLUMNS = list(USERS)
+
+# fmt: off
+MATRIX_TEXT = """
+# route                   method ids                   cw  co  adm li  oth oadm pen acc dec can emb
+organisation:user          get   -                     403 403 200 403 403 404  403 403 403 403  403
+organisation:user_action   post  -                     403 403 302 403 403 404  403 403 403 403  403
+cases:detail               get   -                     200 200 404 200 404 404  404 200 404 404  200
+cases:edit                 get   -                     200 200 404 403 404 404  404 403 404 404  403
+cases:edit                 post  -                     422 422 404 403 404 404  404 403 404 404  403
+cases:person_edit          get   -                     200 200 404 403 404 404  404 403 404 404  403
+cases:person_edit          post  -                     422 422 404 403 404 404  404 403 404 404  403
+cases:timeline             get   -                     200 200 404 200 404 404  404 200 404 404  200
+cases:history              get   -                     200 200 404 200 404 404  404 200 404 404  200
+cases:anonymise            get   -                     403 200 404 403 404 404  404 403 404 404  403
+cases:anonymise            post  -                     403 422 404 403 404 404  404 403 404 404  403
+cases:note_add             post  -                     302 302 404 403 404 404  404 403 404 404  403
+cases:note_edit            get   -                     200 403 404 403 404 404  404 403 404 404  403
+cases:note_edit            post  -                     422 403 404 403 404 404  404 403 404 404  403
+cases:consent_add          post  -                     302 302 404 403 404 404  404 403 404 404  403
+cases:consent_withdraw     post  -                     302 302 404 403 404 404  404 403 404 404  403
+exports:request            get   -                     403 200 404 403 404 404  404 403 404 404  403
+exports:request            post  -                     403 400 404 403 404 404  404 403 404 404  403
+exports:detail             get   -                     404 200 404 404 404 404  404 404 404 404  404
+exports:status             get   -                     404 200 404 404 404 404  404 404 404 404  404
+exports:retry              post  -                     404 302 404 404 404 404  404 404 404 404  404
+exports:download           get   -                     404 404 404 404 404 404  404 404 404 404  404
+api:case-detail            get   -                     200 200 404 200 404 404  404 200 404 404  200
+api:case-consents          get   -                     200 200 404 200 404 404  404 200 404 404  200
+api:case-note-list         get   -                     200 200 404 200 404 404  404 200 404 404  200
+api:case-note-list         post  -                     400 400 404 403 404 404  404 403 404 404  403
+api:api-token-detail       delete -                    204 404 204 404 404 404  404 404 404 404  404
+referrals:detail           get   pk=referral_pending   200 200 404 200 404 404  200 404 404 404  404
+referrals:detail           get   pk=referral_accepted  200 200 404 200 404 404  404 200 404 404  404
+referrals:detail           get   pk=referral_declined  200 200 404 200 404 404  404 404 200 404  404
+referrals:detail           get   pk=referral_cancelled 200 200 404 200 404 404  404 404 404 200  404
+referrals:accept           post  pk=referral_pending   403 403 404 403 404 404  302 404 404 404  404
+referrals:decline          post  pk=referral_pending   403 403 404 403 404 404  400 404 404 404  404
+referrals:cancel           post  pk=referral_pending   302 302 404 403 404 404  403 404 404 404  404
+referrals:complete         post  pk=referral_accepted  302 302 404 403 404 404  404 302 404 404  404
+referrals:cancel           post  pk=referral_accepted  302 302 404 403 404 404  404 403 404 404  404
+referrals:accept           post  pk=referral_declined  403 403 404 403 404 404  404 404 302 404  404
+referrals:accept           post  pk=referral_cancelled 403 403 404 403 404 404  404 404 404 302  404
+referrals:create           get   -                     200 200 404 403 404 404  404 403 404 404  403
+referrals:create           post  -                     400 400 404 403 404 404  404 403 404 404  403
+notifications:mark_read    post  -                     302 404 404 404 404 404  404 404 404 404  404
+notifications:open         get   -                     302 404 404 404 404 404  404 404 404 404  404
+repatriation:plan_edit     get   -                     403 200 404 200 404 404  404 403 404 404  200
+repatriation:plan_edit     post  -                     403 200 404 200 404 404  404 403 404 404  200
+repatriation:plan_status   post  -                     403 302 404 302 404 404  404 403 404 404  302
+repatriation:step          get   -                     200 200 404 200 404 404  404 200 404 404  200
+repatriation:step          post  -                     403 200 404 200 404 404  404 403 404 404  200
+repatriation:template_edit get   -                     403 403 200 403 403 404  403 403 403 403  403
+repatriation:template_edit post  -                     403 403 200 403 403 404  403 403 403 403  403
+"""
+# fmt: on
+
+
+def _parse(text: str) -> list[tuple[str, str, dict[str, str], list[int]]]:
+    rows = []
+    for line in text.strip().splitlines():
+        if line.startswith("#"):
+            continue
+        name, method, ids, *statuses = line.split()
+        overrides = dict(part.split("=") for part in ids.split(",")) if ids != "-" else {}
+        assert len(statuses) == len(COLUMNS), f"{name} {method}: one status per user"
+        rows.append((name, method, overrides, [int(s) for s in statuses]))
+    return rows
+
+
+MATRIX = _parse(MATRIX_TEXT)
+
+
+def test_every_route_with_an_object_id_is_in_the_matrix():
+    """Coverage guard: a new id-bearing route in the walker's table needs its row here."""
+    in_matrix = {name for name, *_ in MATRIX}
+    obj_routes = walker.route_table_kinds(walker.OBJ)
+    missing = sorted(obj_routes - in_matrix)
+    assert not missing, f"add rows to MATRIX_TEXT in {__file__} for: {missing}"
+    assert not in_matrix - obj_routes, "MATRIX rows must be obj() routes of walker.ROUTES"
+    # Every URL name with an object id in the URLconf is an obj() route (or documented public).
+    walked = {r.name for r in walker.scoped_routes() if r.kwarg_names - {"format"}}
+    public = walker.route_table_kinds(walker.PUBLIC)
+    assert walked - public <= obj_routes, sorted(walked - public - obj_routes)
+
+
+def _request(client, method, url, api):
+    if api and method != "get":
+        return getattr(client, method)(url, data=json.dumps({}), content_type="application/json")
+    return getattr(client, method)(url)
+
+
+@pytest.mark.parametrize(
+    ("name", "method", "overrides", "expected"),
+    MATRIX,
+    ids=[f"{n}-{m}-{'-'.join(o.values()) or 'table'}" for n, m, o, _ in MATRIX],
+)
+def test_matrix(client, name, method, overrides, expected):
+    world = build_world()
+    ids = kwargs_ids(world)
+    kwargs = walker.ROUTES[name].kwargs(world)
+    kwargs.update({kwarg: ids[key] for kwarg, key in overrides.items()})
+    url = reverse(name, kwargs=kwargs)
+    got = []
+    for user_key in COLUMNS:
+        client.force_login(world.users[user_key])
+        with transaction.atomic():
+            response = _request(client, method, url, name.startswith("api:"))
+            transaction.set_rollback(True)
+        got.append(response.status_code)
+    wrong = {
+        user: (want, status)
+        for user, want, status in zip(COLUMNS, expected, got, strict=True)
+        if want != status
+    }
+    assert not wrong, f"{method.upper()} {url}: user → (expected, got) {wrong}"
+
+
+def test_download_of_a_ready_export(client, settings, tmp_path):
+    """exports:download on an export rendered for real (the row above is a pending one):
+    only its requester downloads it; nobody else even learns it exists."""
+    from exports.services import export_generate
+
+    settings.PRIVATE_FILES_ROOT = tmp_path / "private"
+    world = build_world()
+    assert export_generate(export_id=world.export.pk)
+    url = reverse("exports:download", kwargs={"pk": world.export.pk})
+    got = {}
+    for user_key in COLUMNS:
+        client.force_login(world.users[user_key])
+        response = client.get(url)
+        got[user_key] = response.status_code
+        if response.status_code == 200:
+            assert response["Content-Type"] == "application/pdf"
+            body = b"".join(response.streaming_content) if response.streaming else response.content
+            assert body.startswith(b"%PDF")
+    expected = dict.fromkeys(COLUMNS, 404) | {"owner_coordinator": 200}
+    assert got == expected
+
+
+# Object ids of another organisation never pass through a form.
+
+
+@pytest.fixture
+def world(db):
+    return build_world()
+
+
+def test_assignment_to_a_user_of_another_organisation_is_not_a_choice(world):
+    coordinator = world.users["owner_coordinator"]
+    form = CaseForm(
+        instance=world.case, user=coordinator, perms=access.perms_for(coordinator, world.case)
+    )
+    field = form.fields["assigned_to"]
+    members = set(field.queryset.values_list("organization_id", flat=True))
+    assert members == {world.orgs["owner"].pk}
+    from django.core.exceptions import ValidationError
+
+    for foreign in ("other_org", "referred_accepted"):
+        with pytest.raises(ValidationError):
+            field.clean(world.users[foreign].pk)
+    assert field.clean(world.users["owner_caseworker"].pk) == world.users["owner_caseworker"]
+
+
+def test_referral_to_the_own_organisation_is_refused(client, world):
+    client.force_login(world.users["owner_caseworker"])
+    url = reverse("referrals:create", kwargs={"case_pk": world.case.pk})
+    page = client.get(url).content.decode()
+    assert f'value="{world.orgs["owner"].pk}"' not in page
+    before = Referral.objects.count()
+    response = client.post(
+        url,
+        {
+            "to_organization": world.orgs["owner"].pk,
+            "service": "shelter",
+            "urgency": "urgent",
+        },
+    )
+    assert response.status_code == 400
+    assert Referral.objects.count() == before
+
+
+def test_ids_of_another_case_under_an_own_case_answer_404(client, world):
+    """A note or consent of a case the user may not see, addressed through a case they may."""
+    other = make_case(world.orgs["other"], by=world.users["other_org"])
+    from cases.services import case_note_add, consent_record
+
+    note = case_note_add(case=other, body="theirs", by=world.users["other_org"])
+    consent = consent_record(
+        case=other, by=world.users["other_org"], purpose="statistics", granted=True, method="verbal"
+    )
+    client.force_login(world.users["owner_caseworker"])
+    mine = world.case.pk
+    note_url = reverse("cases:note_edit", kwargs={"pk": mine, "note_pk": note.pk})
+    assert client.get(note_url).status_code == 404
+    assert client.post(note_url, {"body": "overwritten"}).status_code == 404
+    note.refresh_from_db()
+    assert note.body == "theirs"
+    withdraw = reverse("cases:consent_withdraw", kwargs={"pk": mine, "consent_pk": consent.pk})
+    assert client.post(withdraw).status_code == 404
+    consent.refresh_from_db()
+    assert consent.withdrawn_at is None
+    # A note posted to the other case: 404, nothing written.
+    response = client.post(reverse("cases:note_add", kwargs={"pk": other.pk}), {"body": "x"})
+    assert response.status_code == 404
+    assert other.notes.count() == 1

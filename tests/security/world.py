@@ -1,0 +1,153 @@
+"""One small world for the security tests: an owner organisation with a member of each role,
+an unrelated organisation, and four organisations the case was referred to, whose referral is
+pending, accepted, declined and cancelled. Every object that has an id in a URL exists once,
+so that the walker and the matrix can fill in the kwargs of every route.
+
+User-supplied text carries ``PAYLOAD`` where the escaping tests need it."""
+
+from __future__ import annotations
+
+from types import SimpleNamespace
+
+from api.models import ApiToken
+from cases import access
+from cases.services import case_note_add, consent_record
+from exports.services import export_request
+from notifications.services import notify
+from partners.models import OrganizationKind
+from partners.roles import Role
+from referrals import services as referrals
+from repatriation.models import Situation
+from repatriation.services import plan_create, template_create
+from tests.factories import OrganizationFactory, PersonFactory, UserFactory, make_case
+
+PAYLOAD = "<script>alert(1)</script>"
+SECRET_NAME = "Zzsecretname"  # a Latin name to look for in lists the user may not see
+
+# The users of the matrix, by key: (organisation key, role).
+USERS = {
+    "owner_caseworker": ("owner", Role.CASEWORKER),
+    "owner_coordinator": ("owner", Role.COORDINATOR),
+    "owner_org_admin": ("owner", Role.ORG_ADMIN),
+    "owner_liaison": ("owner", Role.LIAISON),
+    "other_org": ("other", Role.CASEWORKER),
+    "other_org_admin": ("other", Role.ORG_ADMIN),
+    "referred_pending": ("pending", Role.CASEWORKER),
+    "referred_accepted": ("accepted", Role.CASEWORKER),
+    "referred_declined": ("declined", Role.CASEWORKER),
+    "referred_cancelled": ("cancelled", Role.CASEWORKER),
+    "embassy_liaison": ("embassy", Role.LIAISON),
+}
+
+
+def build_world(*, person_name: str = SECRET_NAME, text: str = "") -> SimpleNamespace:
+    """``text`` goes into every free-text field a user can type (notes, messages, places)."""
+    w = SimpleNamespace()
+    w.orgs = {
+        "owner": OrganizationFactory(name="Owner NGO", code="sown", country="KH"),
+        "other": OrganizationFactory(name="Unrelated NGO", code="soth", country="LA"),
+        "pending": OrganizationFactory(name="Pending Shelter", code="spen", country="TH"),
+        "accepted": OrganizationFactory(name="Accepted Shelter", code="sacc", country="MY"),
+        "declined": OrganizationFactory(name="Declined Clinic", code="sdec", country="TH"),
+        "cancelled": OrganizationFactory(name="Cancelled Legal", code="scan", country="VN"),
+        "embassy": OrganizationFactory(
+            name="KH Embassy", code="semb", country="MY", kind=OrganizationKind.EMBASSY
+        ),
+    }
+    w.users = {
+        key: UserFactory(username=f"s-{key}", organization=w.orgs[org], role=role)
+        for key, (org, role) in USERS.items()
+    }
+    cw = w.users["owner_caseworker"]
+    if text:  # names of users are typed by org admins
+        cw.first_name = cw.last_name = text
+        cw.save(update_fields=["first_name", "last_name"])
+    coord = w.users["owner_coordinator"]
+    person = PersonFactory.build(
+        given_name=person_name,
+        family_name=person_name,
+        given_name_latin=person_name,
+        family_name_latin=person_name,
+        phone="+85512999888",
+    )
+    w.case = make_case(w.orgs["owner"], by=cw, person=person, current_place=text or "Kuantan")
+    for purpose in ("share_partners", "repatriation", "embassy_contact", "law_enforcement"):
+        consent_record(
+            case=w.case,
+            by=cw,
+            purpose=purpose,
+            granted=True,
+            method="written",
+            note=text,
+        )
+    w.consent = w.case.consents.order_by("pk").first()
+    w.note = case_note_add(case=w.case, body=text or "A note", by=cw)
+    w.referrals = {}
+    for state in ("pending", "accepted", "declined", "cancelled"):
+        referral = referrals.referral_create(
+            by=cw,
+            case=w.case,
+            to_organization=w.orgs[state],
+            service="shelter",
+            urgency="urgent",
+            message=text,
+        )
+        receiver = w.users[f"referred_{state}"]
+        if state == "accepted":
+            referrals.referral_accept(by=receiver, referral=referral)
+        elif state == "declined":
+            referrals.referral_decline(by=receiver, referral=referral, reason=text or "Full")
+        elif state == "cancelled":
+            referrals.referral_accept(by=receiver, referral=referral)
+            referrals.referral_cancel(by=cw, referral=referral)
+        referral.refresh_from_db()
+        w.referrals[state] = referral
+    w.referral = w.referrals["accepted"]
+    w.plan = plan_create(
+        case=w.case,
+        by=coord,
+        current_country="MY",
+        place=text or "Shelter in Penang",
+        situation=Situation.SHELTER,
+        home_country="KH",
+        home_province="Prey Veng",
+        embassy=w.orgs["embassy"],
+        lead_organization=w.orgs["accepted"],
+    )
+    w.step = w.plan.steps.order_by("order").first()
+    # The embassy holds what an accepted repatriation referral grants.
+    access.grant(
+        w.case, w.orgs["embassy"], [access.VIEW, access.VIEW_IDENTITY, access.UPDATE_REPATRIATION]
+    )
+    w.export = export_request(user=coord, case_id=w.case.pk, purpose="partner_coordination")
+    w.template = template_create(by=w.users["owner_org_admin"], name=text or "Route")
+    w.token, _ = ApiToken.issue(user=cw, name="script")
+    (w.notification,) = notify(
+        recipients=[cw],
+        kind="test",
+        message="Case %(ref)s",
+        params={"ref": text or "x"},
+        link="/",
+    )
+    return w
+
+
+def kwargs_ids(w: SimpleNamespace) -> dict[str, int]:
+    """The ids a route's kwargs may take from the world."""
+    return {
+        "case": w.case.pk,
+        "note": w.note.pk,
+        "consent": w.consent.pk,
+        "referral": w.referral.pk,
+        **{f"referral_{state}": r.pk for state, r in w.referrals.items()},
+        "step": w.step.pk,
+        "export": w.export.pk,
+        "template": w.template.pk,
+        "token": w.token.pk,
+        "notification": w.notification.pk,
+        "member": w.users["owner_caseworker"].pk,
+        "organisation": w.orgs["owner"].pk,
+    }
+
+
+__all__ = ["PAYLOAD", "SECRET_NAME", "USERS", "build_world", "kwargs_ids"]
