@@ -27,6 +27,7 @@ from .vocab import (
     TraffickingStatus,
     Urgency,
 )
+from .widgets import QuickSelect, country_choices
 
 UNKNOWN_COUNTRY = _("Unknown country: choose one from the list.")
 INVALID_PHONE = _("Enter a valid phone number, e.g. +60 12 345 6789.")
@@ -485,7 +486,10 @@ class CaseListForm(forms.Form):
         label=_("Exploitation"), choices=[("", _("Any")), *ExploitationType.choices], required=False
     )
     country = forms.ChoiceField(
-        label=_("Country of exploitation"), choices=[("", _("Any"))], required=False
+        label=_("Country of exploitation"),
+        choices=[("", _("Any"))],
+        required=False,
+        widget=QuickSelect,  # some 250 options on every list page
     )
     mine = forms.BooleanField(label=_("Assigned to me"), required=False)
     group = forms.IntegerField(required=False, widget=forms.HiddenInput)
@@ -493,7 +497,7 @@ class CaseListForm(forms.Form):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["country"].choices = [("", _("Any")), *countries]
+        self.fields["country"].choices = [("", _("Any")), *country_choices()]
         _country_messages(self, "country")
 
 

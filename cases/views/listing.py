@@ -18,7 +18,7 @@ from .. import access, selectors
 from ..forms import CaseListForm
 from ..models import Case
 from ..redaction import person_for
-from ..vocab import CaseStatus
+from ..vocab import CaseStatus, Urgency
 from .common import PAGE_SIZE, _region
 
 # --- list -----------------------------------------------------------------------------------
@@ -71,11 +71,25 @@ def case_list(request: HttpRequest) -> HttpResponse:
                 detail={"by": filters.search_by},
             )
     qs = Case.objects.none() if refused else selectors.case_list(request.user, filters=filters)
-    page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
+    # Counts per status ignore the status filter, so they say where else to look. The same
+    # aggregate gives the paginator its total: one query over the visible cases, not two.
+    counts: dict[str, int] = {}
+    paginator = Paginator(qs, PAGE_SIZE)
+    if not refused:
+        counts, total = selectors.status_counts_and_total(
+            selectors.case_list(request.user, filters=replace(filters, status=""))
+        )
+        paginator.count = counts.get(filters.status, 0) if filters.status else total
+    page = paginator.get_page(request.GET.get("page"))
+    # Labels are translated once per page, not once per row.
+    status_labels = {k: str(v) for k, v in CaseStatus.choices}
+    urgency_labels = {k: str(v) for k, v in Urgency.choices}
     rows = [
         {
             "case": case,
             "person": person_for(case, can_view_identity=case.can_view_identity),  # type: ignore[attr-defined]
+            "status": status_labels.get(case.status, case.status),
+            "urgency": urgency_labels.get(case.urgency, case.urgency),
         }
         for case in page.object_list
     ]
@@ -86,14 +100,7 @@ def case_list(request: HttpRequest) -> HttpResponse:
         "q": filters.q,
         "refused": refused,
         "querystring": _without(request, "page"),
-        # Counts per status ignore the status filter, so they say where else to look.
-        "counts": (
-            selectors.status_counts(
-                selectors.case_list(request.user, filters=replace(filters, status=""))
-            )
-            if not refused
-            else {}
-        ),
+        "counts": counts,
         "status_querystring": _without(request, "page", "status"),
         "statuses": CaseStatus.choices,
         "may_search_identity": access.may_search_identity(request.user),
