@@ -164,6 +164,12 @@ CASE_LIST_VARIANTS = [
 ]
 
 
+def _indexes_in(plan: str) -> list[str]:
+    import re
+
+    return sorted(set(re.findall(r"(?:Index|Index Only) Scan(?: Backward)? using (\S+)", plan)))
+
+
 def _cell(value) -> str:
     return "–" if value is None else str(value)
 
@@ -181,7 +187,10 @@ def render(
         "",
         "Written by `make bench` (bench/run.py). Every figure below is measured, not asserted;",
         "targets come from issue 10. Machine: "
-        f"{platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}.",
+        f"{platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}; "
+        "load average (1, 5, 15 min) when the report was written: "
+        f"{', '.join(f'{x:.2f}' for x in os.getloadavg())} (it includes the load test just "
+        "run; well above the core count means other work competed for the same cores).",
         "",
         "## Data set",
         "",
@@ -241,6 +250,12 @@ def render(
         "```",
         plan,
         "```",
+        "",
+        "Indexes the plan uses: "
+        + (", ".join(f"`{name}`" for name in _indexes_in(plan)) or "none (sequential scans)")
+        + ". `case_updated` is `(updated_at DESC, id DESC)` on cases (the list's order, read "
+        "backwards until 50 visible rows are found); the grant probe uses guardian's unique "
+        "`(group_id, permission_id, content_object_id)` on the direct foreign-key table.",
         "",
     ]
     if cases < 100_000:
