@@ -253,8 +253,8 @@ def render(
         "",
         "Indexes the plan uses: "
         + (", ".join(f"`{name}`" for name in _indexes_in(plan)) or "none (sequential scans)")
-        + ". `case_updated` is `(updated_at DESC, id DESC)` on cases (the list's order, read "
-        "backwards until 50 visible rows are found); the grant probe uses guardian's unique "
+        + ". `case_updated` is `(updated_at DESC, id DESC)` on cases (the list's order, read in "
+        "order until 50 visible rows are found); the grant probe uses guardian's unique "
         "`(group_id, permission_id, content_object_id)` on the direct foreign-key table.",
         "",
     ]
