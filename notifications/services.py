@@ -116,7 +116,17 @@ def notification_emails_send(*, notification_ids: list[int]) -> int:
         if not rows:
             return 0
         now = timezone.now()
-        with mailers.default as mail:  # one connection (one SMTP session) for all
+        mail = mailers.default  # one connection (one SMTP session) for all
+        try:
+            mail.open()
+        except Exception as exc:  # the server refused us: nothing sent, each row counts it
+            error = exc
+            Notification.objects.filter(pk__in=[row.pk for row in rows]).update(
+                email_attempts=F("email_attempts") + 1,
+                last_error=f"{type(exc).__name__}: {exc}"[:300],
+            )
+            rows = []
+        try:
             for row in rows:
                 try:
                     mail.send_messages([_email(row)])
@@ -129,6 +139,9 @@ def notification_emails_send(*, notification_ids: list[int]) -> int:
                 row.emailed_at = now
                 row.email_attempts += 1
                 sent += 1
+        finally:
+            if rows:
+                mail.close()
         Notification.objects.bulk_update(
             [row for row in rows if row.emailed_at], ["emailed_at", "email_attempts"]
         )

@@ -54,3 +54,28 @@ def test_a_row_sent_alone_is_skipped_by_the_batch(mailoutbox, caseworker):
     assert notification_emails_send(notification_ids=[rows[0].pk]) == 1
     assert notification_emails_send(notification_ids=[r.pk for r in rows]) == 1
     assert len(mailoutbox) == 2
+
+
+@pytest.mark.django_db
+def test_a_refused_connection_is_counted_on_every_row_and_raised(settings, caseworker):
+    settings.MAILERS = {
+        "default": {
+            "BACKEND": "django.core.mail.backends.smtp.EmailBackend",
+            "OPTIONS": {"host": "127.0.0.1", "port": 1, "timeout": 2},
+        }
+    }
+    other = UserFactory(
+        username="other3", organization=caseworker.organization, email="other3@example.org"
+    )
+    rows = notify(
+        recipients=[caseworker, other],
+        kind="test",
+        message=MESSAGE,
+        params={"reference": "KH-MLC-2026-00004"},
+        link="/referrals/",
+    )
+    with pytest.raises(OSError):
+        notification_emails_send(notification_ids=[r.pk for r in rows])
+    for row in Notification.objects.filter(pk__in=[r.pk for r in rows]):
+        assert row.emailed_at is None and row.email_attempts == 1
+        assert row.last_error
