@@ -117,9 +117,15 @@ class CaseSerializer(serializers.ModelSerializer):
 
     @extend_schema_field(PersonSerializer)
     def get_person(self, case) -> dict:
-        return PersonSerializer(
-            case.person, context={**self.context, "can_view_identity": self._identity(case)}
-        ).data
+        # One person serializer per identity value for the whole list, not one per row:
+        # building a serializer copies its fields, which dominated a page of 50 cases.
+        identity = self._identity(case)
+        cache = self.__dict__.setdefault("_person_serializers", {})
+        if identity not in cache:
+            cache[identity] = PersonSerializer(
+                context={**self.context, "can_view_identity": identity}
+            )
+        return cache[identity].to_representation(case.person)
 
     def to_representation(self, instance):
         data = super().to_representation(instance)

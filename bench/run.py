@@ -114,6 +114,8 @@ def main() -> int:
     results.append(
         measure.page("Case detail, 50-entry timeline", client, f"/cases/{case.pk}/", runs=runs)[0]
     )
+    results.append(measure.page("API case list, 50 rows", client, "/api/v1/cases/", runs=runs)[0])
+    page_size_queries = measure.queries_by_page_size(client)
     for extra in EXTRA_MEASUREMENTS:
         results.extend(extra(ctx, client, runs))
 
@@ -139,7 +141,17 @@ def main() -> int:
         seconds=env_int("BENCH_LOAD_SECONDS", 60),
     )
 
-    report = render(ctx, seed_seconds, visible, results, task_result, load_result, plan, cases)
+    report = render(
+        ctx,
+        seed_seconds,
+        visible,
+        results,
+        task_result,
+        load_result,
+        plan,
+        cases,
+        page_size_queries,
+    )
     output.parent.mkdir(parents=True, exist_ok=True)
     output.write_text(report)
     print(report)
@@ -150,8 +162,14 @@ def main() -> int:
 # Filters and name search are measured where the case list supports them.
 CASE_LIST_VARIANTS = [
     ("Case list, filter status=active", "/cases/?status=active"),
-    ("Case list, name search", "/cases/?q=Sokha"),
+    ("Case list, name search", "/cases/?q=Sokha&by=name"),
 ]
+
+
+def _indexes_in(plan: str) -> list[str]:
+    import re
+
+    return sorted(set(re.findall(r"(?:Index|Index Only) Scan(?: Backward)? using (\S+)", plan)))
 
 
 def _cell(value) -> str:
@@ -163,13 +181,18 @@ def _row(r) -> str:
     return "| " + " | ".join(_cell(c) for c in cells) + " |"
 
 
-def render(ctx, seed_seconds, visible, results, task_result, load_result, plan, cases) -> str:
+def render(
+    ctx, seed_seconds, visible, results, task_result, load_result, plan, cases, page_size_queries
+) -> str:
     lines = [
         "# Performance",
         "",
         "Written by `make bench` (bench/run.py). Every figure below is measured, not asserted;",
         "targets come from issue 10. Machine: "
-        f"{platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}.",
+        f"{platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}; "
+        "load average (1, 5, 15 min) when the report was written: "
+        f"{', '.join(f'{x:.2f}' for x in os.getloadavg())} (it includes the load test just "
+        "run; well above the core count means other work competed for the same cores).",
         "",
         "## Data set",
         "",
@@ -194,9 +217,16 @@ def render(ctx, seed_seconds, visible, results, task_result, load_result, plan, 
         "|---|---:|---:|---:|---:|---:|---:|",
         *[_row(r) for r in results],
         "",
+        "Query count by page size (the same at 10 and 50 rows means no query per row):",
+        "",
+        "| page | 10 rows | 50 rows |",
+        "|---|---:|---:|",
+        *[f"| {name} | {n10} | {n50} |" for name, (n10, n50) in page_size_queries.items()],
+        "",
         "## Notifications through Redis and one Celery worker",
         "",
-        f"- referral notification emails: **{task_result.median_ms} per second**",
+        f"- referral notification emails: **{task_result.median_ms} per second** (one task "
+        "per notice to an organisation's 4 members, as `notify()` publishes them)",
         f"- no-op tasks on the same worker (floor): **{task_result.floor_median_ms} per second**",
         f"- ratio: **{round(task_result.median_ms / task_result.floor_median_ms * 100)} %** "
         "of the floor (target ≥ 50 %)",
@@ -205,7 +235,9 @@ def render(ctx, seed_seconds, visible, results, task_result, load_result, plan, 
         "",
         f"gunicorn, {load_result.workers} sync workers, PostgreSQL; open-loop generator at "
         f"{load_result.rate} requests/s for {load_result.seconds} s, alternating the case list "
-        "and a case detail page (target: p95 ≤ 150 ms with 0 errors).",
+        "and a case detail page (target: p95 ≤ 150 ms with 0 errors). Latency is measured from "
+        "each request's scheduled start, so queueing counts; the generator runs on the same "
+        "machine as the server and the database.",
         "",
         "| sent | ok | errors | throughput/s | p50 ms | p95 ms | p99 ms |",
         "|---:|---:|---:|---:|---:|---:|---:|",
@@ -220,6 +252,12 @@ def render(ctx, seed_seconds, visible, results, task_result, load_result, plan, 
         "```",
         plan,
         "```",
+        "",
+        "Indexes the plan uses: "
+        + (", ".join(f"`{name}`" for name in _indexes_in(plan)) or "none (sequential scans)")
+        + ". `case_updated` is `(updated_at DESC, id DESC)` on cases (the list's order, read in "
+        "order until 50 visible rows are found); the grant probe uses guardian's unique "
+        "`(group_id, permission_id, content_object_id)` on the direct foreign-key table.",
         "",
     ]
     if cases < 100_000:

@@ -27,6 +27,7 @@ from .vocab import (
     TraffickingStatus,
     Urgency,
 )
+from .widgets import QuickSelect, country_choices
 from .zawgyi import ZawgyiCheckMixin
 
 UNKNOWN_COUNTRY = _("Unknown country: choose one from the list.")
@@ -486,7 +487,10 @@ class CaseListForm(forms.Form):
         label=_("Exploitation"), choices=[("", _("Any")), *ExploitationType.choices], required=False
     )
     country = forms.ChoiceField(
-        label=_("Country of exploitation"), choices=[("", _("Any"))], required=False
+        label=_("Country of exploitation"),
+        choices=[("", _("Any"))],
+        required=False,
+        widget=QuickSelect,  # some 250 options on every list page
     )
     mine = forms.BooleanField(label=_("Assigned to me"), required=False)
     group = forms.IntegerField(required=False, widget=forms.HiddenInput)
@@ -494,7 +498,7 @@ class CaseListForm(forms.Form):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["country"].choices = [("", _("Any")), *countries]
+        self.fields["country"].choices = [("", _("Any")), *country_choices()]
         _country_messages(self, "country")
 
 

@@ -114,10 +114,17 @@ def case_list(
 
 def status_counts(qs: QuerySet[Case]) -> dict[str, int]:
     """How many of the listed cases are in each status, in one aggregate query."""
+    return status_counts_and_total(qs)[0]
+
+
+def status_counts_and_total(qs: QuerySet[Case]) -> tuple[dict[str, int], int]:
+    """The counts per status and the total, in the same single aggregate query: the case
+    list pages with this total rather than a second COUNT over the visible cases."""
     agg = qs.order_by().aggregate(
-        **{s.value: Count("pk", filter=Q(status=s.value)) for s in CaseStatus}
+        _total=Count("pk"),
+        **{s.value: Count("pk", filter=Q(status=s.value)) for s in CaseStatus},
     )
-    return {s: agg[s] or 0 for s in CaseStatus.values}
+    return {s: agg[s] or 0 for s in CaseStatus.values}, agg["_total"] or 0
 
 
 # --- duplicates at intake ------------------------------------------------------------------

@@ -7,7 +7,7 @@ from functools import partial
 from typing import Any
 
 from django.conf import settings
-from django.core.mail import send_mail
+from django.core.mail import EmailMessage, mailers, send_mail
 from django.db import transaction
 from django.db.models import F
 from django.utils import timezone, translation
@@ -29,6 +29,19 @@ def _publish(notification_id: int) -> bool:
         send_notification_email.delay(notification_id)
     except Exception:  # the broker's many failure types; the row is the truth
         logger.warning("Could not publish notification %s; the sweep will retry", notification_id)
+        return False
+    return True
+
+
+def _publish_many(notification_ids: list[int]) -> bool:
+    """Hand the rows of one notice to Celery as one task (one mail connection for all of
+    them). As for ``_publish``: if the broker is down the rows stay unsent for the sweep."""
+    from .tasks import send_notification_emails
+
+    try:
+        send_notification_emails.delay(notification_ids)
+    except Exception:  # the broker's many failure types; the rows are the truth
+        logger.warning("Could not publish notifications %s; the sweep will retry", notification_ids)
         return False
     return True
 
@@ -62,9 +75,10 @@ def notify(
             )
         )
     created = Notification.objects.bulk_create(rows)
-    for row in created:
-        if row.email_wanted:
-            transaction.on_commit(partial(_publish, row.pk), robust=True)
+    wanted = [row.pk for row in created if row.email_wanted]
+    if wanted:
+        # One task per notice: its recipients' emails go out over one mail connection.
+        transaction.on_commit(partial(_publish_many, wanted), robust=True)
     return created
 
 
@@ -81,6 +95,70 @@ def notification_email_send(*, notification_id: int) -> bool:
             email_attempts=F("email_attempts") + 1, last_error=f"{type(exc).__name__}: {exc}"[:300]
         )
         raise
+
+
+def notification_emails_send(*, notification_ids: list[int]) -> int:
+    """Send the emails of several notifications (the recipients of one notice) over one
+    mail connection, each once. Returns how many this call sent.
+
+    The rows are locked together; one that fails is counted on its row (with its error)
+    and the others still go. The first error is raised after the commit so that the task
+    retries, and a retry sends only the rows still unsent."""
+    error: Exception | None = None
+    sent = 0
+    with transaction.atomic():
+        rows = list(
+            Notification.objects.select_for_update()
+            .select_related("recipient")
+            .filter(pk__in=notification_ids, email_wanted=True, emailed_at__isnull=True)
+            .order_by("pk")
+        )
+        if not rows:
+            return 0
+        now = timezone.now()
+        mail = mailers.default  # one connection (one SMTP session) for all
+        try:
+            mail.open()
+        except Exception as exc:  # the server refused us: nothing sent, each row counts it
+            error = exc
+            Notification.objects.filter(pk__in=[row.pk for row in rows]).update(
+                email_attempts=F("email_attempts") + 1,
+                last_error=f"{type(exc).__name__}: {exc}"[:300],
+            )
+            rows = []
+        try:
+            for row in rows:
+                try:
+                    mail.send_messages([_email(row)])
+                except Exception as exc:
+                    error = error or exc
+                    row.email_attempts += 1
+                    row.last_error = f"{type(exc).__name__}: {exc}"[:300]
+                    row.save(update_fields=["email_attempts", "last_error"])
+                    continue
+                row.emailed_at = now
+                row.email_attempts += 1
+                sent += 1
+        finally:
+            if rows:
+                mail.close()
+        Notification.objects.bulk_update(
+            [row for row in rows if row.emailed_at], ["emailed_at", "email_attempts"]
+        )
+    if error is not None:
+        raise error
+    return sent
+
+
+def _email(row: Notification) -> EmailMessage:
+    user = row.recipient
+    with translation.override(user.preferred_language or settings.LANGUAGE_CODE):
+        subject = _("Homeward: %(message)s") % {"message": row.message}
+        body = _(
+            "%(message)s\n\nOpen Homeward to see it: %(url)s\n\n"
+            "For the safety of the people we serve, no personal details are sent by email."
+        ) % {"message": row.message, "url": str(settings.SITE_URL).rstrip("/") + row.link}
+    return EmailMessage(subject[:150], body, None, [user.email])
 
 
 def _send_locked(notification_id: int) -> bool:

@@ -37,7 +37,16 @@ class Worker:
     process: subprocess.Popen
 
     def emails(self) -> list[str]:
-        return [p.read_text() for p in sorted(self.mail_dir.glob("*.log"))]
+        """Every message written, one string each. The file backend writes one file per
+        connection, its messages each followed by a line of 79 dashes; one connection may
+        carry several messages (a notice's recipients are emailed over one)."""
+        separator = "\n" + "-" * 79 + "\n"
+        return [
+            message + separator
+            for p in sorted(self.mail_dir.glob("*.log"))
+            for message in p.read_text().split(separator)
+            if message.strip()
+        ]
 
     def log(self) -> str:
         return self.log_path.read_text(errors="replace")

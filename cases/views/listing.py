@@ -16,7 +16,7 @@ from .. import access, list_filters, selectors
 from ..forms import CaseListForm
 from ..models import Case
 from ..redaction import person_for
-from ..vocab import CaseStatus
+from ..vocab import CaseStatus, Urgency
 from .common import PAGE_SIZE, _region
 
 # --- list -----------------------------------------------------------------------------------
@@ -71,16 +71,32 @@ def case_list(request: HttpRequest) -> HttpResponse:
                 request=request,
                 detail={"by": filters.search_by},
             )
-    qs = (
-        Case.objects.none()
-        if refused
-        else filter_form.apply(selectors.case_list(request.user, filters=filters), request.user)
-    )
-    page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
+    if refused:
+        qs = Case.objects.none()
+    else:
+        qs = filter_form.apply(selectors.case_list(request.user, filters=filters), request.user)
+    # Counts per status ignore the status filter, so they say where else to look. The same
+    # aggregate gives the paginator its total: one query over the visible cases, not two.
+    counts: dict[str, int] = {}
+    paginator = Paginator(qs, PAGE_SIZE)
+    if not refused:
+        counts, total = selectors.status_counts_and_total(
+            filter_form.apply(
+                selectors.case_list(request.user, filters=filters), request.user, skip=["status"]
+            )
+        )
+        statuses = filter_form.values().get("status")
+        paginator.count = sum(counts.get(s, 0) for s in statuses) if statuses else total
+    page = paginator.get_page(request.GET.get("page"))
+    # Labels are translated once per page, not once per row.
+    status_labels = {k: str(v) for k, v in CaseStatus.choices}
+    urgency_labels = {k: str(v) for k, v in Urgency.choices}
     rows = [
         {
             "case": case,
             "person": person_for(case, can_view_identity=case.can_view_identity),  # type: ignore[attr-defined]
+            "status": status_labels.get(case.status, case.status),
+            "urgency": urgency_labels.get(case.urgency, case.urgency),
         }
         for case in page.object_list
     ]
@@ -95,18 +111,7 @@ def case_list(request: HttpRequest) -> HttpResponse:
         "q": filters.q,
         "refused": refused,
         "querystring": _without(request, "page"),
-        # Counts per status ignore the status filter, so they say where else to look.
-        "counts": (
-            selectors.status_counts(
-                filter_form.apply(
-                    selectors.case_list(request.user, filters=filters),
-                    request.user,
-                    skip=["status"],
-                )
-            )
-            if not refused
-            else {}
-        ),
+        "counts": counts,
         "status_querystring": _without(request, "page", "status"),
         "statuses": CaseStatus.choices,
         "may_search_identity": access.may_search_identity(request.user),

@@ -47,6 +47,12 @@ def test_bench_runs_end_to_end_at_small_scale(tmp_path):
         assert heading in report
     assert "| cases | 300 |" in report
     assert "Case list, 50 rows" in report and "Case detail, 50-entry timeline" in report
+    for name in ("API case list, 50 rows", "Case list, name search", "PDF summary"):
+        assert name in report
+    # The query count does not grow with the page size, for both lists.
+    for page in ("Case list (HTML)", "API case list"):
+        cells = report.split(f"| {page} |")[1].splitlines()[0].split("|")
+        assert cells[0].strip() == cells[1].strip(), page
     assert "Index" in report  # the plan uses an index
     load_row = report.split("| sent | ok |")[1].splitlines()[2]
     assert load_row.split("|")[3].strip() == "0"  # no errors under load
