@@ -237,7 +237,14 @@ CELERY_BEAT_SCHEDULE: dict[str, dict] = {
         "task": "cases.tasks.anonymise_expired_cases",
         "schedule": timedelta(days=1),
     },
+    # Kept API answers may hold identity: deleted once a client can no longer retry.
+    "api-purge-idempotency-records": {
+        "task": "api.tasks.purge_idempotency_records",
+        "schedule": timedelta(hours=1),
+    },
 }
+# How long the answer to an API create call is kept for a retry with its Idempotency-Key.
+IDEMPOTENCY_KEEP = timedelta(hours=int(env("IDEMPOTENCY_KEEP_HOURS", "24") or 24))
 
 # Rate limits and other shared counters need one cache for all processes: Redis when there is
 # one, else per-process memory (the embedded `make run`).

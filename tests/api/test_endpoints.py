@@ -480,3 +480,25 @@ def test_consent_create_is_idempotent_and_coordinator_may_override_consent(w):
     response = bearer(w.coord).post("/api/v1/referrals/", refer, format="json")
     assert response.status_code == 201, response.content
     assert Referral.objects.get(pk=response.json()["id"]).consent_override_reason
+
+
+def test_kept_answers_are_purged_once_a_retry_is_no_longer_expected(w):
+    """The kept answer to a call holds the caller's phone: the hourly task deletes it after
+    IDEMPOTENCY_KEEP, and only then."""
+    from datetime import timedelta
+
+    from django.conf import settings
+
+    from api.models import IdempotencyRecord
+    from api.tasks import idempotency_records_purge
+
+    api = bearer(w.cw)
+    response = api.post("/api/v1/calls/", CALL, format="json", HTTP_IDEMPOTENCY_KEY="purge-1")
+    assert response.status_code == 201
+    record = IdempotencyRecord.objects.get(key="purge-1")
+    assert "+85512345678" in str(record.body)
+    soon = record.created_at + settings.IDEMPOTENCY_KEEP - timedelta(minutes=1)
+    assert idempotency_records_purge(now=soon) == 0
+    later = record.created_at + settings.IDEMPOTENCY_KEEP + timedelta(minutes=1)
+    assert idempotency_records_purge(now=later) == 1
+    assert not IdempotencyRecord.objects.filter(key="purge-1").exists()
