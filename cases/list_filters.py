@@ -35,7 +35,8 @@ from django.db.models import Exists, OuterRef, QuerySet
 from django.http import QueryDict
 from django.utils.translation import gettext as gettext_now
 from django.utils.translation import gettext_lazy as _
-from django_countries import countries
+
+from .widgets import QuickSelect, country_choices
 
 # A blank field ("not recorded") is asked for with this value (the dashboard's links use it).
 NOT_RECORDED = "none"
@@ -215,7 +216,9 @@ def date_field() -> forms.DateField:
 
 
 def country_field() -> forms.ChoiceField:
-    field = choice_field(list(countries), blank=True)
+    # Some 250 options on every list page: translated once per language, rendered in Python.
+    field = choice_field(country_choices(), blank=True)
+    field.widget = QuickSelect(choices=field.choices)
     field.error_messages["invalid_choice"] = _("Choose a country from the list.")
     return field
 
