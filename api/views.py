@@ -907,7 +907,7 @@ class ReferralViewSet(
         examples=[ex.answer("Accepted", {**ex.REFERRAL, "status": "accepted"}), ERROR_404],
     )
     @action(detail=True, methods=["post"])
-    def accept(self, request, pk=None):
+    def accept(self, request, pk=None, **kwargs):
         """The receiving organisation accepts: it is granted what the service needs."""
         from referrals import services as referral_services
 
@@ -934,11 +934,16 @@ class ReferralViewSet(
         ],
     )
     @action(detail=True, methods=["post"])
-    def decline(self, request, pk=None):
+    def decline(self, request, pk=None, **kwargs):
         """The receiving organisation declines, with a reason. Nothing is granted."""
         from referrals import services as referral_services
+        from referrals.access import is_receiver
         from referrals.forms import DeclineForm
 
+        # 404 for a referral the caller may not see and 403 for the sending side, whatever
+        # the body: who may act is checked before the content (as on the page).
+        if not is_receiver(request.user, self.get_object()):
+            raise PermissionDenied_()
         data = _validated(s.DeclineSerializer, request)
         form = DeclineForm(data=data)
         _form_valid(form)
@@ -952,7 +957,7 @@ class ReferralViewSet(
         examples=[ex.answer("Completed", {**ex.REFERRAL, "status": "completed"}), ERROR_404],
     )
     @action(detail=True, methods=["post"])
-    def complete(self, request, pk=None):
+    def complete(self, request, pk=None, **kwargs):
         """The service was delivered: the receiver keeps read-only access."""
         from referrals import services as referral_services
 
@@ -964,7 +969,7 @@ class ReferralViewSet(
         examples=[ex.answer("Cancelled", {**ex.REFERRAL, "status": "cancelled"}), ERROR_404],
     )
     @action(detail=True, methods=["post"])
-    def cancel(self, request, pk=None):
+    def cancel(self, request, pk=None, **kwargs):
         """The sender withdraws a pending or accepted referral."""
         from referrals import services as referral_services
 
@@ -1150,7 +1155,7 @@ class NotificationViewSet(IntegerIdMixin, mixins.ListModelMixin, viewsets.Generi
         ],
     )
     @action(detail=True, methods=["post"])
-    def read(self, request, pk=None):
+    def read(self, request, pk=None, **kwargs):
         """Mark one of your notifications read (another user's answers 404)."""
         from notifications.services import notification_mark_read
 
@@ -1165,7 +1170,7 @@ class NotificationViewSet(IntegerIdMixin, mixins.ListModelMixin, viewsets.Generi
         examples=[ex.answer("Marked", {"marked": 3})],
     )
     @action(detail=False, methods=["post"], url_path="read-all")
-    def read_all(self, request):
+    def read_all(self, request, **kwargs):
         """Mark all your notifications read."""
         from notifications.services import notification_mark_read
 

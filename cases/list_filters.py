@@ -218,7 +218,8 @@ def date_field() -> forms.DateField:
 def country_field() -> forms.ChoiceField:
     # Some 250 options on every list page: translated once per language, rendered in Python.
     field = choice_field(country_choices(), blank=True)
-    field.widget = QuickSelect(choices=field.choices)
+    # ChoiceField normalised them to a list of pairs (the stubs type the wider setter input).
+    field.widget = QuickSelect(choices=cast("list[tuple[Any, Any]]", field.choices))
     field.error_messages["invalid_choice"] = _("Choose a country from the list.")
     return field
 

@@ -166,6 +166,21 @@ ROUTES: dict[str, Route] = {
     "api:case-consents": obj(case_pk="case"),
     "api:api-token-list": listing(),
     "api:api-token-detail": obj(pk="token"),
+    "api:case-consent-withdraw": obj(case_pk="case", pk="consent"),
+    "api:call-list": listing(),
+    "api:call-detail": obj(pk="call"),
+    "api:referral-list": listing(),
+    "api:referral-detail": obj(pk="referral"),
+    "api:referral-accept": obj(pk="referral"),
+    "api:referral-decline": obj(pk="referral"),
+    "api:referral-complete": obj(pk="referral"),
+    "api:referral-cancel": obj(pk="referral"),
+    "api:repatriation-plan-list": listing(),
+    "api:repatriation-plan-detail": obj(pk="plan"),
+    "api:repatriation-step-detail": obj(pk="step"),
+    "api:notification-list": listing(),
+    "api:notification-read": obj(pk="notification"),
+    "api:notification-read-all": listing(),
 }
 
 

@@ -11,7 +11,8 @@ from types import SimpleNamespace
 
 from api.models import ApiToken
 from cases import access
-from cases.services import case_note_add, consent_record
+from cases.models import DistressCall
+from cases.services import case_note_add, consent_record, distress_call_create
 from exports.services import export_request
 from notifications.services import notify
 from partners.models import OrganizationKind
@@ -82,6 +83,14 @@ def build_world(*, person_name: str = SECRET_NAME, text: str = "") -> SimpleName
         )
     w.consent = w.case.consents.order_by("pk").first()
     w.note = case_note_add(case=w.case, body=text or "A note", by=cw)
+    # A distress call about the case (its summary is identity).
+    w.call, _cases = distress_call_create(
+        by=cw,
+        call=DistressCall(
+            channel="phone", caller_relation="family", summary=text or "A call", urgency="urgent"
+        ),
+        existing_case=w.case,
+    )
     w.referrals = {}
     for state in ("pending", "accepted", "declined", "cancelled"):
         referral = referrals.referral_create(
@@ -140,6 +149,8 @@ def kwargs_ids(w: SimpleNamespace) -> dict[str, int]:
         "consent": w.consent.pk,
         "referral": w.referral.pk,
         **{f"referral_{state}": r.pk for state, r in w.referrals.items()},
+        "call": w.call.pk,
+        "plan": w.plan.pk,
         "step": w.step.pk,
         "export": w.export.pk,
         "template": w.template.pk,
