@@ -336,6 +336,8 @@ class DistressCall(models.Model):
         verbose_name = _("distress call")
         verbose_name_plural = _("distress calls")
         ordering = ["-received_at"]
+        # The dashboard counts the calls of the last 7 days.
+        indexes = [models.Index(fields=["-received_at"], name="call_received")]
 
     def __str__(self) -> str:
         return f"Call {self.pk} ({self.received_at:%Y-%m-%d})"

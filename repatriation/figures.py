@@ -204,8 +204,14 @@ def blocked_overdue(user: Any, filters: Filters) -> Figure:
 
 
 def median_days_home(user: Any, filters: Filters) -> Figure | None:
+    # Narrowed first to the cases with a home step done, so that the per-case subqueries run
+    # for the returned cases only, not for every visible case.
+    returned = RepatriationStep.objects.filter(
+        kind__in=HOME_STEPS, status=StepStatus.DONE, done_at__isnull=False
+    ).values("plan__case_id")
     durations = list(
         visible_cases(user, filters)
+        .filter(pk__in=returned)
         .alias(home=_home_at(), start=Coalesce(_first_call_at(), F("created_at")))
         .filter(home__isnull=False)
         .annotate(took=ExpressionWrapper(F("home") - F("start"), output_field=DurationField()))
