@@ -112,11 +112,6 @@ def case_list(
     return qs.select_related("person", "owner_organization", "assigned_to").order_by(*ordering)
 
 
-def status_counts(qs: QuerySet[Case]) -> dict[str, int]:
-    """How many of the listed cases are in each status, in one aggregate query."""
-    return status_counts_and_total(qs)[0]
-
-
 def status_counts_and_total(qs: QuerySet[Case]) -> tuple[dict[str, int], int]:
     """The counts per status and the total, in the same single aggregate query: the case
     list pages with this total rather than a second COUNT over the visible cases."""

@@ -7,7 +7,7 @@ from functools import partial
 from typing import Any
 
 from django.conf import settings
-from django.core.mail import EmailMessage, mailers, send_mail
+from django.core.mail import EmailMessage, mailers
 from django.db import transaction
 from django.db.models import F
 from django.utils import timezone, translation
@@ -171,14 +171,7 @@ def _send_locked(notification_id: int) -> bool:
         )
         if row is None:
             return False
-        user = row.recipient
-        with translation.override(user.preferred_language or settings.LANGUAGE_CODE):
-            subject = _("Homeward: %(message)s") % {"message": row.message}
-            body = _(
-                "%(message)s\n\nOpen Homeward to see it: %(url)s\n\n"
-                "For the safety of the people we serve, no personal details are sent by email."
-            ) % {"message": row.message, "url": str(settings.SITE_URL).rstrip("/") + row.link}
-        send_mail(subject[:150], body, None, [user.email])
+        _email(row).send()
         row.emailed_at = timezone.now()
         row.email_attempts += 1
         row.save(update_fields=["emailed_at", "email_attempts"])
