@@ -137,7 +137,7 @@ CASE: dict = {
     "status": "active",
     "urgency": "immediate",
     "trafficking_status": "possible",
-    "industry": "fishing",
+    "industry": "03.11",
     "recruiter_relation": "",
     "means_of_control": ["debt", "documents"],
     "exploitation_types": ["forced_labour"],

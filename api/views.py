@@ -227,7 +227,7 @@ class CaseViewSet(viewsets.ReadOnlyModelViewSet):
                             "status": "active",
                             "urgency": "immediate",
                             "trafficking_status": "possible",
-                            "industry": "fishing",
+                            "industry": "03.11",
                             "country_of_exploitation": "MY",
                             "person": {
                                 "sex": "male",
@@ -639,7 +639,7 @@ CALL_EXAMPLE = {
     "reported_port": "Pattani",
     "summary": "Two brothers on a fishing boat, not paid for 8 months, passports taken.",
     "exploitation_types": ["forced_labour"],
-    "industry": "fishing",
+    "industry": "03.11",
     "persons": [
         {"given_name_latin": "Dara", "sex": "male", "estimated_age": 24, "nationality": "KH"},
         {"given_name_latin": "Vuthy", "sex": "male", "estimated_age": 19, "nationality": "KH"},

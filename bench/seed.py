@@ -50,6 +50,20 @@ from .copy import IdAllocator, copy_instances
 
 BENCH_PASSWORD = "bench-password-not-secret"
 COUNTRIES = ["KH", "LA", "MM", "TH", "VN", "CN", "MY", "ID"]
+# The industries the benchmark draws from (ISIC codes, cases.vocab.Industry), as weighted.
+BENCH_INDUSTRIES = [
+    Industry.MARINE_FISHING,
+    Industry.AGRICULTURE,
+    Industry.CONSTRUCTION,
+    Industry.MANUFACTURING,
+    Industry.DOMESTIC_WORK,
+    Industry.HOSPITALITY,
+    Industry.ENTERTAINMENT,
+    Industry.BEGGING,
+    Industry.ONLINE_SCAM,
+    Industry.OTHER,
+]
+
 ORIGINS = ["KH", "LA", "MM", "VN", "CN"]
 DESTINATIONS = ["MY", "TH", "ID", "MM", "KH", "CN"]
 NAMES = {
@@ -226,9 +240,13 @@ def seed(
                 status=status,
                 urgency=rng.choices(list(Urgency), [10, 30, 60])[0],
                 trafficking_status=rng.choice(list(TraffickingStatus)),
-                industry=rng.choices(list(Industry), [30, 15, 12, 10, 8, 5, 5, 3, 10, 2])[0],
+                industry=rng.choices(BENCH_INDUSTRIES, [30, 15, 12, 10, 8, 5, 5, 3, 10, 2])[0],
                 recruiter_relation=rng.choice(list(RecruiterRelation)),
                 means_of_control=rng.sample(list(MeansOfControl.values), rng.randint(1, 3)),
+                # Every other case with a start of exploitation 1 month to 3 years before.
+                exploitation_started_on=(created - timedelta(days=rng.randint(30, 1100))).date()
+                if i % 2
+                else None,
                 country_of_origin=origin,
                 country_of_exploitation=exploited,
                 current_country=exploited,

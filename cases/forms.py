@@ -13,17 +13,19 @@ from django.utils.translation import gettext_lazy as _
 from django_countries import countries
 from phonenumber_field.formfields import PhoneNumberField
 
-from partners.models import User
+from partners.models import Organization, User
 from partners.roles import Role
 
 from . import access
 from .models import Case, Consent, DistressCall, Person
 from .vocab import (
     CaseStatus,
+    DecisionOrgKind,
     ExploitationType,
     Industry,
     MeansOfControl,
     RecruiterRelation,
+    SexExploitationType,
     TraffickingStatus,
     Urgency,
 )
@@ -286,6 +288,12 @@ class CaseForm(ZawgyiCheckMixin, VersionedFormMixin, forms.ModelForm):
         required=False,
         widget=forms.CheckboxSelectMultiple,
     )
+    sex_exploitation_types = forms.MultipleChoiceField(
+        label=_("Types of sexual exploitation"),
+        choices=SexExploitationType.choices,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
 
     class Meta:
         model = Case
@@ -293,9 +301,13 @@ class CaseForm(ZawgyiCheckMixin, VersionedFormMixin, forms.ModelForm):
             "status",
             "urgency",
             "trafficking_status",
+            "trafficking_status_decided_by_org",
+            "trafficking_status_decider_kind",
             "trafficking_status_decided_by",
             "trafficking_status_decided_at",
             "industry",
+            "exploitation_started_on",
+            "exploitation_ended_on",
             "recruiter_relation",
             "country_of_origin",
             "country_of_exploitation",
@@ -307,6 +319,8 @@ class CaseForm(ZawgyiCheckMixin, VersionedFormMixin, forms.ModelForm):
             "trafficking_status_decided_at": forms.DateInput(
                 attrs={"type": "date"}, format="%Y-%m-%d"
             ),
+            "exploitation_started_on": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+            "exploitation_ended_on": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
         }
 
     def __init__(self, *args, user: User, perms: frozenset[str], **kwargs):
@@ -317,9 +331,16 @@ class CaseForm(ZawgyiCheckMixin, VersionedFormMixin, forms.ModelForm):
             "urgency": Urgency.choices,
             "trafficking_status": TraffickingStatus.choices,
             "recruiter_relation": [("", "—"), *RecruiterRelation.choices],
+            "trafficking_status_decider_kind": [("", "—"), *DecisionOrgKind.choices],
         }
         for name, values in choices.items():
             self.fields[name].choices = values
+        self.fields["trafficking_status_decided_by_org"].queryset = Organization.objects.filter(
+            is_active=True
+        ).order_by("name")
+        self.fields["trafficking_status_decided_by"].label = _(
+            "Identification decided by (if not an organisation listed)"
+        )
         if access.VIEW_IDENTITY not in perms:
             del self.fields["current_place"]
         if access.ASSIGN in perms:
@@ -340,9 +361,24 @@ class CaseForm(ZawgyiCheckMixin, VersionedFormMixin, forms.ModelForm):
             self.initial["version"] = case.version
             self.initial["exploitation_types"] = case.exploitation_types
             self.initial["means_of_control"] = list(case.means_of_control)
+            self.initial["sex_exploitation_types"] = list(case.sex_exploitation_types)
             self.initial["original"] = signing.dumps(
                 case_snapshot(case, self.tracked_fields()), salt=SIGNER_SALT
             )
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        today = timezone.localdate()
+        for name in ("exploitation_started_on", "exploitation_ended_on"):
+            day = data.get(name)
+            if day and day > today:
+                self.add_error(name, _("The date cannot be in the future."))
+            elif day and day.year < 1950:
+                self.add_error(name, _("Give a date after 1950."))
+        start, end = data.get("exploitation_started_on"), data.get("exploitation_ended_on")
+        if start and end and end < start and "exploitation_ended_on" not in self.errors:
+            self.add_error("exploitation_ended_on", _("The end cannot be before the start."))
+        return data
 
     def changes(self) -> dict[str, Any]:
         return {
@@ -396,6 +432,7 @@ class PersonEditForm(VersionedFormMixin, PersonIntakeForm):
     class Meta(PersonIntakeForm.Meta):
         fields = [
             *PersonIntakeForm.Meta.fields,
+            "gender",
             "languages",
             "document_number",
             "family_contacts",

@@ -31,7 +31,7 @@ from partners.models import Organization, User
 
 from . import access
 from .models import CASE_IDENTITY_FIELDS, PERSON_IDENTITY_FIELDS, Case, Consent, Person
-from .vocab import MeansOfControl
+from .vocab import MeansOfControl, SexExploitationType
 
 RecordsFor = Callable[[Any, Case], QuerySet]
 
@@ -251,9 +251,14 @@ CASE_HISTORY_FIELDS = (
     "urgency",
     "trafficking_status",
     "trafficking_status_decided_by",
+    "trafficking_status_decided_by_org",
+    "trafficking_status_decider_kind",
     "trafficking_status_decided_at",
     "industry",
     "means_of_control",
+    "sex_exploitation_types",
+    "exploitation_started_on",
+    "exploitation_ended_on",
     "recruiter_relation",
     "country_of_origin",
     "country_of_exploitation",
@@ -268,6 +273,7 @@ PERSON_HISTORY_FIELDS = (
     "given_name_latin",
     "family_name_latin",
     "sex",
+    "gender",
     "date_of_birth",
     "estimated_age",
     "nationality",
@@ -301,7 +307,10 @@ def register_core_sources() -> None:
             records=lambda user, case: Case.history.filter(id=case.pk),
             fields=CASE_HISTORY_FIELDS,
             identity=frozenset(CASE_IDENTITY_FIELDS),
-            vocab={"means_of_control": dict(MeansOfControl.choices)},
+            vocab={
+                "means_of_control": dict(MeansOfControl.choices),
+                "sex_exploitation_types": dict(SexExploitationType.choices),
+            },
             label=lambda record: str(_("Case")),
         )
     )

@@ -26,7 +26,9 @@ from .vocab import (
     CaseStatus,
     ConsentMethod,
     ConsentPurpose,
+    DecisionOrgKind,
     ExploitationType,
+    Gender,
     Industry,
     RecruiterRelation,
     Sex,
@@ -67,6 +69,8 @@ class Person(models.Model):
     )
     # No default: sex is asked, never assumed.
     sex = models.CharField(_("sex"), max_length=10, choices=Sex.choices)
+    # HTCDS prs_Gender, beside sex: blank = not asked (CTDC then falls back to sex).
+    gender = models.CharField(_("gender"), max_length=24, choices=Gender.choices, blank=True)
     date_of_birth = models.DateField(_("date of birth"), null=True, blank=True)
     estimated_age = models.PositiveSmallIntegerField(
         _("estimated age"),
@@ -216,6 +220,22 @@ class Case(models.Model):
         choices=TraffickingStatus.choices,
         default=TraffickingStatus.POSSIBLE,
     )
+    # HTCDS vic_TraffickingStatusDecisionMakingOrg: the organisation (a reference), the kind of
+    # decider (HTCDS code list); the old free text is kept where it matched no organisation.
+    trafficking_status_decided_by_org = models.ForeignKey(
+        "partners.Organization",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("identification decided by (organisation)"),
+    )
+    trafficking_status_decider_kind = models.CharField(
+        _("kind of deciding organisation"),
+        max_length=24,
+        choices=DecisionOrgKind.choices,
+        blank=True,
+    )
     trafficking_status_decided_by = models.CharField(
         _("identification decided by"), max_length=200, blank=True
     )
@@ -224,9 +244,17 @@ class Case(models.Model):
     )
     # HTCDS: meansOfControl — a list of MeansOfControl values (shown, counted, not filtered).
     means_of_control = models.JSONField(_("means of control"), default=list, blank=True)
-    industry = models.CharField(  # HTCDS: typeOfLabour
+    industry = models.CharField(  # HTCDS vic_ForcedLabourIndustry (ISIC Rev. 4)
         _("industry"), max_length=20, choices=Industry.choices, blank=True
     )
+    # HTCDS vic_TypeOfSexExploitation — a list of SexExploitationType values.
+    sex_exploitation_types = models.JSONField(
+        _("types of sexual exploitation"), default=list, blank=True
+    )
+    # Start and end of the exploitation (HTCDS historic trafficking event "Exploitation"):
+    # its duration is CTDC's traffickMonths. End empty = not recorded or ongoing.
+    exploitation_started_on = models.DateField(_("exploitation started on"), null=True, blank=True)
+    exploitation_ended_on = models.DateField(_("exploitation ended on"), null=True, blank=True)
     recruiter_relation = models.CharField(  # HTCDS: recruiterRelationship
         _("recruiter relation"), max_length=20, choices=RecruiterRelation.choices, blank=True
     )
@@ -278,6 +306,13 @@ class Case(models.Model):
         from django.urls import reverse
 
         return reverse("cases:detail", args=[self.pk])
+
+    def clean(self) -> None:
+        start, end = self.exploitation_started_on, self.exploitation_ended_on
+        if start and end and end < start:
+            raise ValidationError(
+                {"exploitation_ended_on": _("The end cannot be before the start.")}
+            )
 
     @property
     def exploitation_types(self) -> list[str]:

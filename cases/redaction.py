@@ -20,6 +20,8 @@ class RedactedPerson:
     stateless: bool
     age: int | None
     is_redacted: bool = True
+    gender: str = ""
+    gender_display: str = ""
 
     @property
     def display_name(self) -> str:
@@ -27,6 +29,9 @@ class RedactedPerson:
 
     def get_sex_display(self) -> str:
         return self.sex_display
+
+    def get_gender_display(self) -> str:
+        return self.gender_display
 
 
 def person_for(case: Case, *, can_view_identity: bool) -> Person | RedactedPerson:
@@ -42,4 +47,6 @@ def person_for(case: Case, *, can_view_identity: bool) -> Person | RedactedPerso
         nationality=person.nationality,
         stateless=person.stateless,
         age=person.age_on(timezone.localdate()),
+        gender=person.gender,
+        gender_display=person.get_gender_display() if person.gender else "",
     )

@@ -17,6 +17,7 @@ from django.conf import settings
 from django.contrib.staticfiles import finders
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from weasyprint import HTML
 from weasyprint.urls import URLFetcher, URLFetcherResponse
@@ -24,7 +25,7 @@ from weasyprint.urls import URLFetcher, URLFetcherResponse
 from cases import access, consent, timeline
 from cases.models import Case, CaseNote
 from cases.redaction import person_for
-from cases.vocab import ConsentPurpose, MeansOfControl
+from cases.vocab import ConsentPurpose, MeansOfControl, SexExploitationType
 
 from . import sections
 
@@ -145,25 +146,41 @@ def summary_context(
     person = person_for(case, can_view_identity=identity)
     at = at or timezone.now()
     means = dict(MeansOfControl.choices)
+    sex_types = dict(SexExploitationType.choices)
     facts = [
         (_("Status"), case.get_status_display(), ""),
         (_("Urgency"), case.get_urgency_display(), ""),
-        (_("Trafficking status"), case.get_trafficking_status_display(), "isTraffickingVictim"),
+        (_("Trafficking status"), case.get_trafficking_status_display(), "vic_TraffickingStatus"),
         (
             _("Types of exploitation"),
             ", ".join(str(e.get_type_display()) for e in case.exploitations.all()) or "—",
-            "typeOfExploit",
+            "vic_TypeOfExploitation",
         ),
         (
             _("Means of control"),
             ", ".join(str(means.get(m, m)) for m in case.means_of_control) or "—",
-            "meansOfControl",
+            "vic_MethodsOfControl",
         ),
-        (_("Industry"), case.get_industry_display() or "—", "typeOfLabour"),
+        (
+            _("Types of sexual exploitation"),
+            ", ".join(str(sex_types.get(m, m)) for m in case.sex_exploitation_types) or "—",
+            "vic_TypeOfSexExploitation",
+        ),
+        (_("Industry"), case.get_industry_display() or "—", "vic_ForcedLabourIndustry"),
+        (
+            _("Exploitation started on"),
+            date_format(case.exploitation_started_on) if case.exploitation_started_on else "—",
+            "hte_Date",
+        ),
+        (
+            _("Exploitation ended on"),
+            date_format(case.exploitation_ended_on) if case.exploitation_ended_on else "—",
+            "",
+        ),
         (
             _("Recruiter relation"),
             case.get_recruiter_relation_display() or "—",
-            "recruiterRelationship",
+            "vic_RelationshipToTrafficker",
         ),
         (_("Country of origin"), _country(case.country_of_origin), "citizenship"),
         (
@@ -176,7 +193,16 @@ def summary_context(
     ]
     if identity and case.current_place:
         facts.append((_("Current exact location"), case.current_place, ""))
-    if not anonymised and case.trafficking_status_decided_by:
+    decider = case.trafficking_status_decided_by_org
+    if decider is not None:
+        facts.append(
+            (
+                _("Identification decided by"),
+                decider.name,
+                "vic_TraffickingStatusDecisionMakingOrg",
+            )
+        )
+    elif not anonymised and case.trafficking_status_decided_by:
         facts.append((_("Identification decided by"), case.trafficking_status_decided_by, ""))
 
     purposes = dict(ConsentPurpose.choices)

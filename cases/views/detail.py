@@ -24,7 +24,7 @@ from ..forms import (
 )
 from ..models import Case
 from ..redaction import person_for
-from ..vocab import MeansOfControl
+from ..vocab import MeansOfControl, SexExploitationType
 from .common import STALE_MESSAGE, _case, _region, _user
 from .sections import _consents_context, _notes_context
 
@@ -52,6 +52,10 @@ def case_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "means_of_control": [
             str(MeansOfControl(m).label) if m in MeansOfControl.values else m
             for m in case.means_of_control
+        ],
+        "sex_exploitation_types": [
+            str(SexExploitationType(m).label) if m in SexExploitationType.values else m
+            for m in case.sex_exploitation_types
         ],
         "timeline": timeline.entries_for(case),
         "panels": panels.panels_for(request, case, perms),

@@ -30,7 +30,7 @@ CALL = {
     "reported_port": "Pattani",
     "summary": "Two brothers on a fishing boat, not paid for 8 months.",
     "exploitation_types": ["forced_labour"],
-    "industry": "fishing",
+    "industry": "03.11",
     "persons": [
         {"given_name_latin": "Dara", "sex": "male", "estimated_age": 24, "nationality": "KH"},
         {"given_name_latin": "Vuthy", "sex": "male", "estimated_age": 19, "nationality": "KH"},

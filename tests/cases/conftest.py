@@ -20,7 +20,7 @@ def call_data(persons: list[dict] | None = None, **overrides) -> dict:
         "vessel": "KN 4471",
         "employer": "",
         "summary": "Two men cannot leave the boat and are beaten.",
-        "industry": "fishing",
+        "industry": "03.11",
         "exploitation_types": ["forced_labour"],
         "means_of_control": ["debt_bondage"],
         "existing_reference": "",

@@ -80,7 +80,7 @@ def test_each_tracked_model_records_versions_with_the_user(client, world):
             "urgency": case.urgency,
             "trafficking_status": case.trafficking_status,
             "exploitation_types": ["forced_labour"],
-            "industry": "fishing",
+            "industry": "03.11",
         },
     )
     assert response.status_code == 302, response.content.decode()[:2000]

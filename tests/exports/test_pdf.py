@@ -116,8 +116,13 @@ def test_page_furniture(case, coordinator, owner, tmp_path):
     reader = PdfReader(io.BytesIO(rendered.data))
     for number, page in enumerate(reader.pages, start=1):
         assert pdf.normalise(watermark) in pdf.normalise(page.extract_text()), number
-    # HTCDS terms beside the facts.
-    for term in ("isTraffickingVictim", "typeOfExploit", "typeOfLabour", "meansOfControl"):
+    # HTCDS 2.0 field names beside the facts.
+    for term in (
+        "vic_TraffickingStatus",
+        "vic_TypeOfExploitation",
+        "vic_ForcedLabourIndustry",
+        "vic_MethodsOfControl",
+    ):
         assert term.lower() in text.lower()
 
 

@@ -1,18 +1,31 @@
 """The de-identified CTDC export: shape, consent, suppression, no identity, no formulas,
 audit."""
 
+import codecs
 import csv
 import io
+from collections import Counter
 from datetime import timedelta
 
 import pytest
+from django.conf import settings as ctdc_settings
 from django.utils import timezone
+from django_countries import countries
 from openpyxl import load_workbook
 
 from audit.models import AccessEvent, AuditAction
 from cases import access
 from cases.models import Case, Consent
-from cases.vocab import ConsentMethod, ConsentPurpose, ExploitationType, MeansOfControl, Sex
+from cases.vocab import (
+    ConsentMethod,
+    ConsentPurpose,
+    ExploitationType,
+    Gender,
+    Industry,
+    MeansOfControl,
+    Sex,
+)
+from partners.models import User
 from reports import ctdc
 from reports.selectors import Filters
 
@@ -24,7 +37,7 @@ EXPORT = "/reports/export/"
 
 
 def parse_csv(content: bytes) -> list[dict[str, str]]:
-    return list(csv.DictReader(io.StringIO(content.decode("utf-8-sig"))))
+    return list(csv.DictReader(io.StringIO(content.decode("utf-8"))))
 
 
 def export(client, fmt="csv", **filters):
@@ -40,47 +53,234 @@ def group(org, by, n, **facts):
 MEN_IN_MY = {"sex": Sex.MALE, "age": 30, "nationality": "KH", "country_of_exploitation": "MY"}
 WOMEN_IN_TH = {"sex": Sex.FEMALE, "age": 20, "nationality": "LA", "country_of_exploitation": "TH"}
 
+# --- the codebook -------------------------------------------------------------------------
+# Written from the CTDC Global Synthetic Data Codebook v2 (Counter Trafficking Data
+# Collaborative, February 2024), as quoted in issue 27 and as read by tools built on the 2024
+# release (variable list and value labels of its CSV): 27 variables in this order; flags are
+# 1 or empty; missing is empty.
+CODEBOOK_VARIABLES = [
+    "yearOfRegistration",
+    "gender",
+    "ageBroad",
+    "citizenship",
+    "CountryOfExploitation",
+    "traffickMonths",
+    "meansDebtBondageEarnings",
+    "meansThreats",
+    "meansAbusePsyPhySex",
+    "meansFalsePromises",
+    "meansDrugsAlcohol",
+    "meansDenyBasicNeeds",
+    "meansExcessiveWorkHours",
+    "meansWithholdDocs",
+    "isForcedLabour",
+    "isSexualExploit",
+    "isOtherExploit",
+    "typeOfLabourAgriculture",
+    "typeOfLabourConstruction",
+    "typeOfLabourDomesticWork",
+    "typeOfLabourHospitality",
+    "typeOfSexProstitution",
+    "typeOfSexPornography",
+    "recruiterRelationIntimatePartner",
+    "recruiterRelationFriend",
+    "recruiterRelationFamily",
+    "recruiterRelationOther",
+]
+GENDER = {"Man", "Woman", "Trans/Transgender/NonConforming"}
+AGE_BROAD = {"0--8", "09--17", "18--20", "21--23", "24--26", "27--29", "30--38", "39--47", "48+"}
+TRAFFICK_MONTHS = {"0--12 (0-1 yr)", "13--24 (1-2 yrs)", "25+ (2+ yrs)"}
+ISO_ALPHA3 = {countries.alpha3(code) for code, _name in countries}
 
-def test_one_row_per_victim_with_ctdc_columns(client, coordinator, org, caseworker):
-    group(
+
+def domain_errors(row: dict[str, str]) -> list[str]:
+    """Every value of a CSV row outside the codebook's domain of its variable."""
+    errors = []
+
+    def check(name, ok):
+        if row[name] != "" and not ok(row[name]):
+            errors.append(f"{name}={row[name]!r}")
+
+    check("yearOfRegistration", lambda v: v.isdigit() and 2000 <= int(v) <= 2100)
+    check("gender", GENDER.__contains__)
+    check("ageBroad", AGE_BROAD.__contains__)
+    check("citizenship", ISO_ALPHA3.__contains__)
+    check("CountryOfExploitation", ISO_ALPHA3.__contains__)
+    check("traffickMonths", TRAFFICK_MONTHS.__contains__)
+    for flag in CODEBOOK_VARIABLES[6:]:
+        check(flag, lambda v: v == "1")
+    return errors
+
+
+def assert_loads_as_codebook(content: bytes) -> list[dict[str, str]]:
+    assert not content.startswith(codecs.BOM_UTF8), "the CSV has no byte-order mark"
+    text = content.decode("utf-8")
+    reader = csv.reader(io.StringIO(text))
+    header = next(reader)
+    assert header == CODEBOOK_VARIABLES
+    rows = [dict(zip(header, r, strict=True)) for r in reader]
+    for row in rows:
+        assert domain_errors(row) == [], row
+    return rows
+
+
+def assert_k_anonymous(rows: list[dict[str, str]], k: int) -> None:
+    sizes = Counter(tuple(r[v] for v in CODEBOOK_VARIABLES) for r in rows)
+    assert min(sizes.values(), default=k) >= k, sizes
+
+
+def test_headers_are_the_codebook_variables():
+    assert ctdc.HEADERS == CODEBOOK_VARIABLES
+    assert len(ctdc.HEADERS) == 27
+
+
+def test_one_row_per_victim_in_the_codebook_at_k1(client, settings, coordinator, org, caseworker):
+    """k=1: nothing generalised; every value exactly as the codebook encodes it."""
+    settings.REPORTS_MIN_CELL = 1
+    today = timezone.localdate()
+    build_case(
         org,
         caseworker,
-        5,
+        statistics=True,
         **MEN_IN_MY,
-        industry="fishing",
+        industry=Industry.MARINE_FISHING,
         recruiter_relation="broker",
-        means_of_control=[MeansOfControl.DEBT_BONDAGE, MeansOfControl.WITHHELD_DOCUMENTS],
+        means_of_control=[
+            MeansOfControl.DEBT_BONDAGE,
+            MeansOfControl.WITHHELD_DOCUMENTS,
+            MeansOfControl.THREATENS_CHILDREN_FAMILY,
+        ],
         exploitation=[ExploitationType.FORCED_LABOUR],
+        exploitation_started_on=today - timedelta(days=400),
     )
+    build_case(
+        org,
+        caseworker,
+        statistics=True,
+        **WOMEN_IN_TH,
+        industry=Industry.HOSPITALITY,
+        recruiter_relation="intimate_partner",
+        sex_exploitation_types=["prostitution"],
+        means_of_control=[
+            MeansOfControl.PSYCHOLOGICAL_ABUSE,
+            MeansOfControl.RESTRICTS_MEDICAL_CARE,
+        ],
+        exploitation=[ExploitationType.SEXUAL, ExploitationType.FORCED_MARRIAGE],
+    )
+    stateless = build_case(org, caseworker, statistics=True, sex=Sex.UNKNOWN, age=None)
+    stateless.person.stateless = True
+    stateless.person.gender = Gender.NON_CONFORMING
+    stateless.person.save()
     client.force_login(coordinator)
-    response = export(client)
-    assert response["Content-Type"].startswith("text/csv")
-    assert "attachment" in response["Content-Disposition"]
-    rows = parse_csv(response.content)
-    assert len(rows) == 5
-    row = rows[0]
-    assert list(row) == ctdc.HEADERS
-    assert row["yearOfRegistration"] == str(timezone.localdate().year)
-    assert row["gender"] == "male"
-    assert row["ageBroad"] == "26-35"
-    assert row["citizenship"] == "KH"
-    assert row["CountryOfExploitation"] == "MY"
-    assert row["traffickingDurationBand"] == "unknown"
-    assert row["meansOfControlDebtBondage"] == "1"
-    assert row["meansOfControlWithholdsDocuments"] == "1"
-    assert row["meansOfControlThreats"] == "0"
-    assert row["isForcedLabour"] == "1"
-    assert row["isSexualExploit"] == "0"
-    assert row["typeOfLabour"] == "fishing"
-    assert row["RecruiterRelationship"] == "broker"
+    rows = assert_loads_as_codebook(export(client).content)
+    assert len(rows) == 3
+    by_gender = {r["gender"]: r for r in rows}
+    man, woman, other = (
+        by_gender["Man"],
+        by_gender["Woman"],
+        by_gender["Trans/Transgender/NonConforming"],
+    )
+    assert man["yearOfRegistration"] == str(today.year)
+    assert man["ageBroad"] == "30--38"
+    assert man["citizenship"] == "KHM"
+    assert man["CountryOfExploitation"] == "MYS"
+    assert man["traffickMonths"] == "13--24 (1-2 yrs)"
+    on = {v for v in CODEBOOK_VARIABLES[6:] if man[v] == "1"}
+    assert on == {
+        "meansDebtBondageEarnings",
+        "meansWithholdDocs",
+        "meansThreats",
+        "isForcedLabour",
+        "recruiterRelationOther",
+    }
+    assert woman["ageBroad"] == "18--20"
+    assert woman["citizenship"] == "LAO" and woman["CountryOfExploitation"] == "THA"
+    assert woman["traffickMonths"] == ""
+    assert {v for v in CODEBOOK_VARIABLES[6:] if woman[v] == "1"} == {
+        "meansAbusePsyPhySex",
+        "meansDenyBasicNeeds",
+        "isSexualExploit",
+        "isOtherExploit",
+        "typeOfLabourHospitality",
+        "typeOfSexProstitution",
+        "recruiterRelationIntimatePartner",
+    }
+    # stateless, no age, nothing recorded: missing is empty, never "unknown"
+    assert [other[v] for v in CODEBOOK_VARIABLES[2:]] == [""] * 25
 
 
-def test_a_column_for_every_means_of_control_and_exploitation_type():
-    for value in MeansOfControl.values:
-        assert ctdc.MEANS_OF_CONTROL_COLUMNS[value] in ctdc.HEADERS
-    for value in ExploitationType.values:
-        assert ctdc.EXPLOITATION_COLUMNS[value] in ctdc.HEADERS
-    assert len(set(ctdc.HEADERS)) == len(ctdc.HEADERS)
+def test_default_k_export_is_k_anonymous_over_every_variable(client, coordinator, org, caseworker):
+    """The default k (settings.REPORTS_MIN_CELL = 5): codebook domains still hold, every
+    combination of the 27 values is shared by at least k rows, no row is lost."""
+    assert ctdc_settings.REPORTS_MIN_CELL == 5
+    group(org, caseworker, 6, **MEN_IN_MY, industry=Industry.CONSTRUCTION)
+    group(org, caseworker, 3, **WOMEN_IN_TH, exploitation=[ExploitationType.SEXUAL])
+    group(org, caseworker, 2, **{**WOMEN_IN_TH, "nationality": "MM"})
+    build_case(org, caseworker, statistics=True, **{**MEN_IN_MY, "age": 61})
+    client.force_login(coordinator)
+    rows = assert_loads_as_codebook(export(client).content)
+    assert len(rows) == 12
+    assert_k_anonymous(rows, 5)
+    # the six alike men are released as they are
+    men = [r for r in rows if r["typeOfLabourConstruction"] == "1"]
+    assert len(men) == 6
+    assert {(r["gender"], r["ageBroad"], r["citizenship"]) for r in men} == {
+        ("Man", "30--38", "KHM")
+    }
+    # the six others form one generalised group: what they share is kept (country of
+    # exploitation), what they do not is empty — never a "suppressed" token
+    rest = [r for r in rows if r not in men]
+    assert len(rest) == 6
+    assert all(r["yearOfRegistration"] == str(timezone.localdate().year) for r in rest)
+    assert "suppressed" not in export(client).content.decode()
+
+
+def test_demo_volumes_are_not_blanked_pointlessly(settings):
+    """seed_demo's consented cases: k-anonymous at the default k; only values on which a
+    group's members differ are blanked (everything the records share is kept), and a smaller
+    k keeps more."""
+    from django.core.management import call_command
+
+    settings.DEBUG = True
+    call_command("seed_demo")
+    coordinator = User.objects.filter(role="coordinator", organization__code="ppcare").first()
+    records = ctdc._records(coordinator, Filters.default())
+    assert len(records) >= 5
+
+    def kept(rows):
+        return sum(1 for r in rows for h in ctdc.HEADERS if r[h] != "")
+
+    released = ctdc.anonymise(records, 5)
+    assert len(released) == len(records)
+    sizes = Counter(tuple(r[h] for h in ctdc.HEADERS) for r in released)
+    assert min(sizes.values()) >= 5
+    for h in ctdc.HEADERS:
+        shared = {r[h] for r in records}
+        if len(shared) == 1:
+            assert {r[h] for r in released} == shared, h
+    assert all(r["yearOfRegistration"] != "" for r in released)
+    assert kept(records) > kept(ctdc.anonymise(records, 2)) > kept(released) > 0
+
+
+def test_anonymise_guarantees_k_on_any_data():
+    import random
+
+    rng = random.Random(7)
+    records = [
+        {
+            h: rng.choice(["", 1]) if h in ctdc.FLAGS else rng.choice(["a", "b", "c", ""])
+            for h in ctdc.HEADERS
+        }
+        for _ in range(137)
+    ]
+    for k in (2, 5, 11):
+        released = ctdc.anonymise(records, k)
+        assert len(released) == len(records)
+        sizes = Counter(tuple(r[h] for h in ctdc.HEADERS) for r in released)
+        assert min(sizes.values()) >= k
+        # generalisation only: a released value is the record's own or empty
+    assert ctdc.anonymise(records[:4], 5) == []
+    assert ctdc.anonymise(records, 1) == records
 
 
 def test_no_identity_in_headers_or_bytes(client, coordinator, org, caseworker):
@@ -139,39 +339,12 @@ def test_no_identity_in_headers_or_bytes(client, coordinator, org, caseworker):
         assert timezone.localdate().isoformat() not in lowered
 
 
-def test_group_of_four_is_suppressed_group_of_five_is_not(coordinator, org, caseworker):
-    group(org, caseworker, 5, **MEN_IN_MY)
-    group(org, caseworker, 4, **WOMEN_IN_TH)
-    rows = ctdc.rows(coordinator, Filters.default())
-    keys = [tuple(r[ctdc.HEADERS.index(q)] for q in ctdc.QUASI_IDENTIFIERS) for r in rows]
-    assert keys.count(("26-35", "male", "KH", "MY")) == 5
-    # The four women share a combination with fewer than 5 records: not shown with it; and
-    # four "suppressed" rows would be a small cell again, so they are left out.
-    assert ("18-25", "female", "LA", "TH") not in keys
-    assert len(rows) == 5
-
-
-def test_suppressed_rows_stay_when_they_are_not_a_small_cell_themselves(
-    coordinator, org, caseworker
-):
-    group(org, caseworker, 5, **MEN_IN_MY)
-    group(org, caseworker, 3, **WOMEN_IN_TH, exploitation=[ExploitationType.SEXUAL])
-    group(org, caseworker, 3, **{**WOMEN_IN_TH, "nationality": "MM"})
-    rows = ctdc.rows(coordinator, Filters.default())
-    assert len(rows) == 11
-    suppressed = [r for r in rows if r[ctdc.HEADERS.index("gender")] == "suppressed"]
-    assert len(suppressed) == 6
-    for r in suppressed:
-        assert [r[ctdc.HEADERS.index(q)] for q in ctdc.QUASI_IDENTIFIERS] == ["suppressed"] * 4
-    # their non-identifying facts still count
-    assert sum(r[ctdc.HEADERS.index("isSexualExploit")] for r in suppressed) == 3
-
-
 def test_min_cell_is_a_setting(settings, coordinator, org, caseworker):
     settings.REPORTS_MIN_CELL = 3
     group(org, caseworker, 3, **WOMEN_IN_TH)
     rows = ctdc.rows(coordinator, Filters.default())
-    assert [r[ctdc.HEADERS.index("gender")] for r in rows] == ["female"] * 3
+    assert [r[ctdc.HEADERS.index("gender")] for r in rows] == ["Woman"] * 3
+    assert ctdc.rows(coordinator, Filters.default(), k=4) == []  # fewer rows than k
 
 
 def test_only_cases_consented_to_statistics(coordinator, org, caseworker):
@@ -220,19 +393,19 @@ def test_export_counts_only_what_the_organisation_may_see(
 
 def test_formula_injection_is_neutralised(client, coordinator, org, caseworker):
     cases = group(org, caseworker, 5, **MEN_IN_MY)
-    # Data that slipped past validation (an import, a bad migration) must not run as a formula.
+    # Data that slipped past validation (an import, a bad migration) must not run as a formula:
+    # only codebook values are written, so it cannot even reach the file.
     Case.objects.filter(pk__in=[c.pk for c in cases]).update(
-        industry="=1+2", recruiter_relation="@SUM(1+1)"
+        industry="=1+2", recruiter_relation="@SUM(1+1)", means_of_control=["=cmd|x"]
     )
     client.force_login(coordinator)
-    rows = parse_csv(export(client).content)
-    assert {r["typeOfLabour"] for r in rows} == {"'=1+2"}
-    assert {r["RecruiterRelationship"] for r in rows} == {"'@SUM(1+1)"}
+    content = export(client).content
+    assert_loads_as_codebook(content)
+    for bad in (b"=", b"@", b"cmd"):
+        assert bad not in content
     ws = load_workbook(io.BytesIO(export(client, "xlsx").content)).active
-    header = [c.value for c in ws[1]]
-    cell = ws.cell(row=2, column=header.index("typeOfLabour") + 1)
-    assert cell.data_type == "s"
-    assert cell.value.startswith("'=")
+    for row in ws.iter_rows(values_only=True):
+        assert not any(isinstance(v, str) and v.startswith(ctdc.FORMULA_STARTS) for v in row)
 
 
 @pytest.mark.parametrize("start", ["=", "+", "-", "@", "\t", "\r"])
@@ -241,7 +414,7 @@ def test_neutralise_every_formula_start(start):
 
 
 def test_neutralise_leaves_plain_values():
-    assert ctdc.neutralise("26-35") == "26-35"
+    assert ctdc.neutralise("30--38") == "30--38"
     assert ctdc.neutralise(1) == 1
     assert ctdc.neutralise(2026) == 2026
 
@@ -279,7 +452,7 @@ def test_export_follows_the_filters(client, coordinator, org, caseworker):
     group(org, caseworker, 5, **WOMEN_IN_TH)
     client.force_login(coordinator)
     rows = parse_csv(export(client, country="TH").content)
-    assert {r["CountryOfExploitation"] for r in rows} == {"TH"}
+    assert {r["CountryOfExploitation"] for r in rows} == {"THA"}
     assert len(rows) == 5
 
 

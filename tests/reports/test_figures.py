@@ -158,7 +158,7 @@ def test_cases_by_exploitation_count_each_type_of_a_case(coordinator, dataset):
 def test_cases_by_industry_with_not_recorded(coordinator, dataset):
     figure = selectors.by_industry(coordinator, Filters.default())
     got = values(figure)
-    assert got["Marine fishing and aquaculture"] == 2
+    assert got["Fishing and aquaculture"] == 2
     assert got["Domestic work"] == 1
     assert got["Construction"] == 1
     assert got["Not recorded"] == 1

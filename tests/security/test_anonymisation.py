@@ -98,7 +98,7 @@ def world(db):
         owner,
         by=caseworker,
         current_place="Jetty 4, Kuala Terengganu",
-        industry="fishing",
+        industry="03.11",
         country_of_exploitation="MY",
         person=PersonFactory.build(
             given_name="សុខា",
@@ -243,7 +243,7 @@ def test_anonymisation_removes_every_identity_value_and_keeps_statistics(world):
         age_at_registration,
     )
     assert person.date_of_birth is None
-    assert case.industry == "fishing" and str(case.country_of_exploitation) == "MY"
+    assert case.industry == "03.11" and str(case.country_of_exploitation) == "MY"
     assert case.exploitation_types == ["forced_labour"]
     assert case.status == "closed"
     assert not CaseNote.objects.filter(case=case).exists()
