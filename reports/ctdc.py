@@ -18,12 +18,12 @@ from collections.abc import Iterable, Sequence
 from typing import Any
 
 from django.conf import settings
-from django.db.models import F, OuterRef, QuerySet, Subquery
+from django.db.models import Exists, F, OuterRef, QuerySet, Subquery
 from django.db.models.functions import ExtractYear, TruncDate
 from django_countries import countries
 
 from cases.models import Case, CaseExploitation, Consent
-from cases.vocab import ConsentPurpose, Gender, Sex
+from cases.vocab import ConsentPurpose, ExploitationType, Gender, Sex
 from standards import htcds
 
 from .selectors import Filters, visible_cases, with_age_band
@@ -195,10 +195,16 @@ def record_for(r: dict[str, Any], types: list[str]) -> dict[str, Any]:
 
 
 def _records(user: Any, filters: Filters) -> list[dict[str, Any]]:
-    """One codebook record per consented, visible case (two queries: cases, their types)."""
+    """One codebook record per consented, visible case (one query; the exploitation types as
+    one EXISTS per type, portable to the SQLite of `make run`)."""
     qs = with_age_band(consented(visible_cases(user, filters)))
+    has_type = {
+        f"x_{v}": Exists(CaseExploitation.objects.filter(case=OuterRef("pk"), type=v))
+        for v in ExploitationType.values
+    }
     rows = list(
         qs.annotate(
+            **has_type,
             year=ExtractYear("created_at"),
             registered=TruncDate("created_at"),
             age=F("_age"),
@@ -229,14 +235,10 @@ def _records(user: Any, filters: Filters) -> list[dict[str, Any]]:
             "sex_exploitation_types",
             "industry",
             "recruiter_relation",
+            *has_type,
         )
     )
-    types: dict[int, list[str]] = {}
-    for case_id, kind in CaseExploitation.objects.filter(
-        case_id__in=[r["pk"] for r in rows]
-    ).values_list("case_id", "type"):
-        types.setdefault(case_id, []).append(kind)
-    return [record_for(r, types.get(r["pk"], [])) for r in rows]
+    return [record_for(r, [v for v in ExploitationType.values if r[f"x_{v}"]]) for r in rows]
 
 
 def _key(record: dict[str, Any]) -> tuple:

@@ -232,10 +232,11 @@ def by_exploitation(user: Any, filters: Filters) -> Figure:
 
 def by_industry(user: Any, filters: Filters) -> Figure:
     counts = _counts(visible_cases(user, filters), "industry")
+    # ISIC has 21 sections and Homeward's finer codes: only the industries with cases.
     return Figure(
         rows=_vocab_rows(
             counts,
-            Industry.choices,
+            [(v, label) for v, label in Industry.choices if counts.get(v)],
             lambda v: case_list_url(filters, industry=v),
             blank_label=_("Not recorded"),
         ),

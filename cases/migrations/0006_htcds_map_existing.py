@@ -8,7 +8,8 @@ tests/cases/test_htcds_migration.py):
 - identification decided by: a text equal (case and spaces ignored) to an organisation's name
   or code becomes a reference to it and the HTCDS kind of decider follows its kind; the text
   is then cleared (the organisation's name replaces it). A text that matches no organisation
-  is kept as it was. Reversible (the name is written back).
+  is kept as it was. Reversible (the name is written back; backwards, an ISIC value goes to the
+  old value that contains it, else ``other``).
 - methods of control and exploitation types: the stored values are unchanged (the new HTCDS
   codes are new values), so nothing to map.
 """
@@ -67,8 +68,23 @@ def forward(apps, schema_editor):
         )
 
 
+# Backwards, the finer ISIC values go to the old value that contains them; what the old list
+# could not say becomes "other".
+BACK = {
+    **{new: old for old, new in INDUSTRY.items()},
+    "03.11": "fishing",
+    "03.12": "fishing",
+    "03.2": "fishing",
+    "A": "agriculture",
+    "02": "agriculture",
+    "10.20": "manufacturing",
+    "14": "manufacturing",
+    "T": "domestic_work",
+}
+
+
 def backward(apps, schema_editor):
-    back = {new: old for old, new in INDUSTRY.items()}
+    back = BACK
     for name in ("Case", "HistoricalCase"):
         model = apps.get_model("cases", name)
         for value in model.objects.exclude(industry="").values_list("industry", flat=True).distinct():

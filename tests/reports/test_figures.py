@@ -159,9 +159,10 @@ def test_cases_by_industry_with_not_recorded(coordinator, dataset):
     figure = selectors.by_industry(coordinator, Filters.default())
     got = values(figure)
     assert got["Fishing and aquaculture"] == 2
-    assert got["Domestic work"] == 1
+    assert got["Domestic work (households as employers of domestic personnel)"] == 1
     assert got["Construction"] == 1
     assert got["Not recorded"] == 1
+    assert "Mining and quarrying" not in got  # ISIC sections without cases are left out
     assert query(figure.rows[-1].url)["industry"] == ["none"]
 
 
