@@ -239,8 +239,8 @@ def snapshot(obj: Case | Person, fields: list[str]) -> dict[str, Any]:
     for name in fields:
         if name == "exploitation_types":
             snap[name] = sorted(obj.exploitation_types)  # type: ignore[union-attr]
-        elif name == "assigned_to":
-            snap[name] = obj.assigned_to_id  # type: ignore[union-attr]
+        elif name in ("assigned_to", "trafficking_status_decided_by_org"):
+            snap[name] = getattr(obj, f"{name}_id")
         else:
             value = getattr(obj, name)
             if hasattr(value, "isoformat"):
@@ -413,6 +413,9 @@ def _display(form, name: str, value: Any) -> str:
     if name == "assigned_to":
         user = User.objects.filter(pk=value).first()
         return (user.get_full_name() or user.username) if user else "—"
+    if name == "trafficking_status_decided_by_org":
+        org = Organization.objects.filter(pk=value).first()
+        return org.name if org else "—"
     if name.startswith("country") or name in ("current_country", "nationality"):
         return str(dict(countries).get(value, value))
     if isinstance(value, bool):

@@ -220,3 +220,48 @@ def test_a_case_edit_makes_a_person_edit_page_stale_too(client, caseworker, case
     case_update(case=case_in, by=caseworker, version=1, changes={"urgency": "urgent"})
     data["languages"] = "Khmer"
     assert client.post(url, data).status_code == 409
+
+
+def test_htcds_facts_are_edited_and_shown(client, caseworker, org, case_in):
+    """The deciding organisation as a reference, its HTCDS kind, the types of sexual
+    exploitation and the exploitation's start and end (issue 27)."""
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from tests.factories import OrganizationFactory
+
+    police = OrganizationFactory(name="Koh Kong Provincial Police", kind="law_enforcement")
+    client.force_login(caseworker)
+    url = reverse("cases:edit", args=[case_in.pk])
+    today = timezone.localdate()
+    data = {
+        **form_data(client, url),
+        "trafficking_status_decided_by_org": str(police.pk),
+        "trafficking_status_decider_kind": "police",
+        "sex_exploitation_types": ["prostitution", "remote_interactive"],
+        "exploitation_started_on": (today - timedelta(days=500)).isoformat(),
+        "exploitation_ended_on": (today - timedelta(days=30)).isoformat(),
+    }
+    assert client.post(url, data).status_code == 302
+    case_in.refresh_from_db()
+    assert case_in.trafficking_status_decided_by_org == police
+    assert case_in.sex_exploitation_types == ["prostitution", "remote_interactive"]
+    assert case_in.exploitation_started_on == today - timedelta(days=500)
+    page = client.get(case_in.get_absolute_url()).content.decode()
+    assert "Koh Kong Provincial Police" in page
+    assert "Remote interactive services" in page
+
+    # An end before the start, or a start in the future, is refused next to the field.
+    data = form_data(client, url)
+    data["exploitation_ended_on"] = (today - timedelta(days=600)).isoformat()
+    response = client.post(url, data)
+    assert response.status_code == 422
+    assert "The end cannot be before the start." in response.content.decode()
+    data = form_data(client, url)
+    data["exploitation_started_on"] = (today + timedelta(days=3)).isoformat()
+    response = client.post(url, data)
+    assert response.status_code == 422
+    assert "The date cannot be in the future." in response.content.decode()
+    case_in.refresh_from_db()
+    assert case_in.exploitation_started_on == today - timedelta(days=500)
