@@ -20,6 +20,8 @@ from guardian.models import GroupObjectPermissionBase, UserObjectPermissionBase
 from phonenumber_field.modelfields import PhoneNumberField
 from simple_history.models import HistoricalRecords
 
+from config.dates import BIRTH_DATE, PAST_EVENT
+
 from .vocab import (
     CallChannel,
     CallerRelation,
@@ -67,7 +69,9 @@ class Person(models.Model):
     )
     # No default: sex is asked, never assumed.
     sex = models.CharField(_("sex"), max_length=10, choices=Sex.choices)
-    date_of_birth = models.DateField(_("date of birth"), null=True, blank=True)
+    date_of_birth = models.DateField(
+        _("date of birth"), null=True, blank=True, validators=[BIRTH_DATE]
+    )
     estimated_age = models.PositiveSmallIntegerField(
         _("estimated age"),
         null=True,
@@ -220,7 +224,7 @@ class Case(models.Model):
         _("identification decided by"), max_length=200, blank=True
     )
     trafficking_status_decided_at = models.DateField(
-        _("identification decided on"), null=True, blank=True
+        _("identification decided on"), null=True, blank=True, validators=[PAST_EVENT]
     )
     # HTCDS: meansOfControl — a list of MeansOfControl values (shown, counted, not filtered).
     means_of_control = models.JSONField(_("means of control"), default=list, blank=True)
@@ -244,7 +248,9 @@ class Case(models.Model):
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
-    created_at = models.DateTimeField(_("created at"), default=timezone.now)
+    created_at = models.DateTimeField(
+        _("created at"), default=timezone.now, validators=[PAST_EVENT]
+    )
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
     # Optimistic locking: a save carrying an older version is refused (no lost updates).
     version = models.PositiveIntegerField(default=1)
@@ -308,7 +314,9 @@ class DistressCall(models.Model):
     logged_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
-    received_at = models.DateTimeField(_("received at"), default=timezone.now)
+    received_at = models.DateTimeField(
+        _("received at"), default=timezone.now, validators=[PAST_EVENT]
+    )
     channel = models.CharField(_("channel"), max_length=20, choices=CallChannel.choices)
     caller_name = models.CharField(_("caller name"), max_length=200, blank=True)
     caller_relation = models.CharField(
@@ -371,7 +379,7 @@ class Consent(models.Model):
     purpose = models.CharField(_("purpose"), max_length=20, choices=ConsentPurpose.choices)
     granted = models.BooleanField(_("agreed"), help_text=_("Unticked records a refusal."))
     method = models.CharField(_("how"), max_length=10, choices=ConsentMethod.choices)
-    given_at = models.DateTimeField(_("given at"), default=timezone.now)
+    given_at = models.DateTimeField(_("given at"), default=timezone.now, validators=[PAST_EVENT])
     recorded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )

@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 
 from audit.models import AuditAction
 from audit.services import audit_record
+from config.formtools import bounded_int
 
 from .. import access, selectors, services
 from ..forms import DistressCallForm, PersonFormSet
@@ -66,8 +67,9 @@ def intake(request: HttpRequest) -> HttpResponse:
 
     data = request.POST.copy()
     if "add_person" in data:
-        total = int(data.get("persons-TOTAL_FORMS") or 1)
-        data["persons-TOTAL_FORMS"] = str(min(total + 1, 30))
+        limit = PersonFormSet.max_num
+        total = bounded_int(data.get("persons-TOTAL_FORMS"), default=1, lo=1, hi=limit)
+        data["persons-TOTAL_FORMS"] = str(min(total + 1, limit))
         form = DistressCallForm(data, user=user)
         formset = PersonFormSet(data, prefix="persons", region=region)
         _suppress_errors(form, formset)
