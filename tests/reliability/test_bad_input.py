@@ -15,7 +15,7 @@ from config.parsers import depth_exceeds
 from tests.api.conftest import bearer
 from tests.cases.conftest import call_data
 from tests.cases.test_case_edit import form_data
-from tests.repatriation.conftest import new_plan, world  # noqa: F401  (fixture)
+from tests.repatriation.conftest import new_plan
 
 pytestmark = pytest.mark.django_db
 
@@ -168,8 +168,8 @@ def test_depth_counts_containers():
 
 
 @pytest.mark.parametrize("version", ["abc", "", "-1"])
-def test_step_version_tampered(client, version, world_plan):
-    world, plan = world_plan
+def test_step_version_tampered(client, version, world):
+    plan = new_plan(world)
     step = plan.steps.order_by("order").first()
     client.force_login(world.liaison)
     url = reverse("repatriation:step", args=[step.pk])
@@ -183,8 +183,3 @@ def test_step_version_tampered(client, version, world_plan):
     assert "reload the page" in html
     step.refresh_from_db()
     assert step.status == "not_started" and step.version == 1
-
-
-@pytest.fixture
-def world_plan(world):
-    return world, new_plan(world)
