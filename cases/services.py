@@ -36,7 +36,9 @@ from .models import (
 from .vocab import ConsentPurpose
 
 
-def next_references(organization: Organization, count: int, *, year: int | None = None) -> list[str]:
+def next_references(
+    organization: Organization, count: int, *, year: int | None = None
+) -> list[str]:
     """``count`` references ``KH-LSCW-2026-00042`` (country, organisation code, year,
     number), consecutive, taken in one statement.
 
