@@ -61,6 +61,7 @@ INSTALLED_APPS = [
     "audit",
     "api",
     "reports",
+    "submissions",
 ]
 
 MIDDLEWARE = [
@@ -219,6 +220,7 @@ CELERY_BEAT_SCHEDULE: dict[str, dict] = {
         "schedule": timedelta(minutes=2),
     },
     "exports-expire": {"task": "exports.tasks.expire_exports", "schedule": timedelta(hours=1)},
+    "submissions-purge": {"task": "submissions.tasks.purge_tokens", "schedule": timedelta(hours=6)},
     "exports-fail-stuck": {
         "task": "exports.tasks.fail_stuck_exports",
         "schedule": timedelta(minutes=5),
