@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy as _
 from django_countries import countries
 from phonenumber_field.formfields import PhoneNumberField
 
+from config.formtools import HiddenErrorsMixin, VersionField
 from partners.models import Organization, User
 from partners.roles import Role
 
@@ -270,11 +271,11 @@ class VersionedFormMixin:
             return {}
 
 
-class CaseForm(ZawgyiCheckMixin, VersionedFormMixin, forms.ModelForm):
+class CaseForm(HiddenErrorsMixin, ZawgyiCheckMixin, VersionedFormMixin, forms.ModelForm):
     """A case's facts. ``version`` and the signed ``original`` travel with the form so a
     save based on an outdated page is refused, with the differences shown."""
 
-    version = forms.IntegerField(widget=forms.HiddenInput)
+    version = VersionField()
     original = forms.CharField(widget=forms.HiddenInput, required=False)
     exploitation_types = forms.MultipleChoiceField(
         label=_("Types of exploitation"),
@@ -426,10 +427,10 @@ def _display(form, name: str, value: Any) -> str:
     return str(choices.get(value, value))
 
 
-class PersonEditForm(VersionedFormMixin, PersonIntakeForm):
+class PersonEditForm(HiddenErrorsMixin, VersionedFormMixin, PersonIntakeForm):
     """The person's identity and facts; locked on the case's version like the case form."""
 
-    version = forms.IntegerField(widget=forms.HiddenInput)
+    version = VersionField()
     original = forms.CharField(widget=forms.HiddenInput, required=False)
 
     class Meta(PersonIntakeForm.Meta):

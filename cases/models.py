@@ -20,6 +20,8 @@ from guardian.models import GroupObjectPermissionBase, UserObjectPermissionBase
 from phonenumber_field.modelfields import PhoneNumberField
 from simple_history.models import HistoricalRecords
 
+from config.dates import BIRTH_DATE, PAST_EVENT
+
 from .vocab import (
     CallChannel,
     CallerRelation,
@@ -71,7 +73,9 @@ class Person(models.Model):
     sex = models.CharField(_("sex"), max_length=10, choices=Sex.choices)
     # HTCDS prs_Gender, beside sex: blank = not asked (CTDC then falls back to sex).
     gender = models.CharField(_("gender"), max_length=24, choices=Gender.choices, blank=True)
-    date_of_birth = models.DateField(_("date of birth"), null=True, blank=True)
+    date_of_birth = models.DateField(
+        _("date of birth"), null=True, blank=True, validators=[BIRTH_DATE]
+    )
     estimated_age = models.PositiveSmallIntegerField(
         _("estimated age"),
         null=True,
@@ -240,7 +244,7 @@ class Case(models.Model):
         _("identification decided by"), max_length=200, blank=True
     )
     trafficking_status_decided_at = models.DateField(
-        _("identification decided on"), null=True, blank=True
+        _("identification decided on"), null=True, blank=True, validators=[PAST_EVENT]
     )
     # HTCDS: meansOfControl — a list of MeansOfControl values (shown, counted, not filtered).
     means_of_control = models.JSONField(_("means of control"), default=list, blank=True)
@@ -253,8 +257,12 @@ class Case(models.Model):
     )
     # Start and end of the exploitation (HTCDS historic trafficking event "Exploitation"):
     # its duration is CTDC's traffickMonths. End empty = not recorded or ongoing.
-    exploitation_started_on = models.DateField(_("exploitation started on"), null=True, blank=True)
-    exploitation_ended_on = models.DateField(_("exploitation ended on"), null=True, blank=True)
+    exploitation_started_on = models.DateField(
+        _("exploitation started on"), null=True, blank=True, validators=[PAST_EVENT]
+    )
+    exploitation_ended_on = models.DateField(
+        _("exploitation ended on"), null=True, blank=True, validators=[PAST_EVENT]
+    )
     recruiter_relation = models.CharField(  # HTCDS: recruiterRelationship
         _("recruiter relation"), max_length=20, choices=RecruiterRelation.choices, blank=True
     )
@@ -272,7 +280,9 @@ class Case(models.Model):
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
-    created_at = models.DateTimeField(_("created at"), default=timezone.now)
+    created_at = models.DateTimeField(
+        _("created at"), default=timezone.now, validators=[PAST_EVENT]
+    )
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
     # Optimistic locking: a save carrying an older version is refused (no lost updates).
     version = models.PositiveIntegerField(default=1)
@@ -343,7 +353,9 @@ class DistressCall(models.Model):
     logged_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
-    received_at = models.DateTimeField(_("received at"), default=timezone.now)
+    received_at = models.DateTimeField(
+        _("received at"), default=timezone.now, validators=[PAST_EVENT]
+    )
     channel = models.CharField(_("channel"), max_length=20, choices=CallChannel.choices)
     caller_name = models.CharField(_("caller name"), max_length=200, blank=True)
     caller_relation = models.CharField(
@@ -406,7 +418,7 @@ class Consent(models.Model):
     purpose = models.CharField(_("purpose"), max_length=20, choices=ConsentPurpose.choices)
     granted = models.BooleanField(_("agreed"), help_text=_("Unticked records a refusal."))
     method = models.CharField(_("how"), max_length=10, choices=ConsentMethod.choices)
-    given_at = models.DateTimeField(_("given at"), default=timezone.now)
+    given_at = models.DateTimeField(_("given at"), default=timezone.now, validators=[PAST_EVENT])
     recorded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )

@@ -3,6 +3,7 @@ adds the timeline entry and the audit event."""
 
 from __future__ import annotations
 
+import uuid
 from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any
@@ -35,17 +36,50 @@ from .models import (
 from .vocab import ConsentPurpose
 
 
-def next_reference(organization: Organization, *, year: int | None = None) -> str:
-    """``KH-LSCW-2026-00042``: country, organisation code, year, number. Must run inside a
-    transaction: the counter row is locked until it commits, so two intakes never get the
-    same number, and numbers are never reused."""
+def next_references(
+    organization: Organization, count: int, *, year: int | None = None
+) -> list[str]:
+    """``count`` references ``KH-LSCW-2026-00042`` (country, organisation code, year,
+    number), consecutive, taken in one statement.
+
+    Must run inside a transaction: the UPDATE locks the organisation's counter row until
+    the transaction commits, so two intakes never get the same number and numbers are
+    never reused; a transaction that rolls back gives its numbers back (no gaps). Because
+    the lock lasts until the commit, callers take references at the END of their
+    transaction (see ``distress_call_create``): an intake of 30 persons then holds the lock
+    for a few milliseconds, not for the whole intake."""
     year = year or timezone.localdate().year
     counter, _created = ReferenceCounter.objects.get_or_create(organization=organization, year=year)
-    counter = ReferenceCounter.objects.select_for_update().get(pk=counter.pk)
-    counter.last_number += 1
-    counter.save(update_fields=["last_number"])
+    # One UPDATE takes the row lock and all the numbers; read back under that lock.
+    ReferenceCounter.objects.filter(pk=counter.pk).update(last_number=F("last_number") + count)
+    last = ReferenceCounter.objects.values_list("last_number", flat=True).get(pk=counter.pk)
     country = organization.country.code  # type: ignore[attr-defined]
-    return f"{country}-{organization.code.upper()}-{year}-{counter.last_number:05d}"
+    prefix = f"{country}-{organization.code.upper()}-{year}"
+    return [f"{prefix}-{number:05d}" for number in range(last - count + 1, last + 1)]
+
+
+def next_reference(organization: Organization, *, year: int | None = None) -> str:
+    """One reference (see ``next_references``)."""
+    return next_references(organization, 1, year=year)[0]
+
+
+def pending_reference() -> str:
+    """A unique stand-in until ``issue_references`` gives the case its real reference, at
+    the end of the transaction that opens it."""
+    return f"pending-{uuid.uuid4().hex}"
+
+
+def issue_references(organization: Organization, cases: list[Case]) -> None:
+    """Give the cases opened with ``pending_reference()`` their references, in order, in
+    one counter statement; their change history gets the same reference."""
+    pending = [case for case in cases if case.reference.startswith("pending-")]
+    if not pending:
+        return
+    references = next_references(organization, len(pending))
+    for case, reference in zip(pending, references, strict=True):
+        Case.objects.filter(pk=case.pk).update(reference=reference)
+        Case.history.filter(id=case.pk, reference=case.reference).update(reference=reference)  # type: ignore[attr-defined]
+        case.reference = reference
 
 
 @transaction.atomic
@@ -55,9 +89,14 @@ def case_create(
     by: User | None,
     person: Person,
     group: CaseGroup | None = None,
+    reference: str | None = None,
     **fields,
 ) -> Case:
-    """Open a case owned by ``organization``; the owner holds every permission on it."""
+    """Open a case owned by ``organization``; the owner holds every permission on it.
+
+    Without ``reference`` the case takes its reference now (the counter stays locked until
+    the caller's transaction commits). A caller opening several cases, or doing more work
+    after, passes ``reference=pending_reference()`` and calls ``issue_references`` last."""
     if person.pk is None:
         person.full_clean()
         person._history_user = by  # change history
@@ -68,7 +107,7 @@ def case_create(
         group=group,
         created_by=by,
         status_changed_by=by,
-        reference=next_reference(organization),
+        reference=reference or next_reference(organization),
         **fields,
     )
     case.full_clean(exclude=["reference", "pseudonym", "person"])
@@ -171,6 +210,7 @@ def distress_call_create(
                 country_of_origin=item.person.nationality,
                 current_country=call.reported_country,
                 created_at=call.received_at,
+                reference=pending_reference(),  # issued last: the counter lock stays short
                 **case_fields,
             )
             CaseExploitation.objects.bulk_create(
@@ -186,6 +226,9 @@ def distress_call_create(
             data={"channel": str(call.get_channel_display())},
         )
         audit_record(action=AuditAction.CHANGED, actor=by, target=case, detail={"call": call.pk})
+    # Last, in one statement for all persons: the organisation's counter is locked only
+    # from here to the commit (issue 16: a long intake made the others wait minutes).
+    issue_references(organization, cases)
     return call, cases
 
 

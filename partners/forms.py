@@ -1,11 +1,28 @@
 from django import forms
 from django.conf import settings
+from django.contrib.auth.forms import AuthenticationForm
+from django.core.validators import MaxLengthValidator
 from django.utils.translation import gettext_lazy as _
 
 from cases.zawgyi import ZawgyiCheckMixin
 
 from .models import User
 from .roles import Role
+
+
+class LoginForm(AuthenticationForm):
+    """Django's login form with the username's length enforced, not only hinted: a longer
+    username cannot exist, and django-axes (which records failed usernames in 255
+    characters) must never be handed one."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        field = self.fields["username"]
+        limit = field.max_length or 150
+        field.validators.append(MaxLengthValidator(limit))
+        field.error_messages["max_length"] = _("A username has at most %(max)d characters.") % {
+            "max": limit
+        }
 
 
 class CodeForm(forms.Form):

@@ -27,7 +27,7 @@ from audit.models import AuditAction
 from audit.services import audit_record
 
 from . import selectors, services, twofactor
-from .forms import CodeForm, EnrolForm, InviteForm, RoleForm
+from .forms import CodeForm, EnrolForm, InviteForm, LoginForm, RoleForm
 from .models import User
 
 # --- Login ------------------------------------------------------------------------------------
@@ -38,6 +38,7 @@ class PasswordLoginView(auth_views.LoginView):
     session for the code (step two). Everyone else is logged in here."""
 
     redirect_authenticated_user = True
+    authentication_form = LoginForm
 
     def form_valid(self, form):
         user = form.get_user()

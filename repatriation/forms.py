@@ -4,6 +4,8 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from cases.zawgyi import ZawgyiCheckMixin
+from config.dates import FUTURE_PLAN
+from config.formtools import HiddenErrorsMixin, VersionField
 from partners.models import Organization, OrganizationKind
 
 from .models import (
@@ -50,10 +52,13 @@ class PlanForm(ZawgyiCheckMixin, forms.ModelForm):
             del self.fields["place"]
 
 
-class StepForm(ZawgyiCheckMixin, forms.Form):
+class StepForm(HiddenErrorsMixin, ZawgyiCheckMixin, forms.Form):
     status = forms.ChoiceField(label=_("Status"), choices=StepStatus.choices)
     due_date = forms.DateField(
-        label=_("Due date"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+        label=_("Due date"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}),
+        validators=[FUTURE_PLAN],
     )
     note = forms.CharField(
         label=_("Note"),
@@ -68,7 +73,7 @@ class StepForm(ZawgyiCheckMixin, forms.Form):
         max_length=2000,
         widget=forms.Textarea(attrs={"rows": 2}),
     )
-    version = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
+    version = VersionField()
 
     def __init__(self, *args, prefix_id: int, **kwargs):
         # Unique ids per step: many step forms share one page.

@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from django_countries.fields import CountryField
 from simple_history.models import HistoricalRecords
 
+from config.dates import FUTURE_PLAN
 from partners.models import OrganizationKind
 
 
@@ -173,7 +174,9 @@ class RepatriationPlan(models.Model):
         related_name="repatriations_led",
         verbose_name=_("lead organisation"),
     )
-    target_return_date = models.DateField(_("target return date"), null=True, blank=True)
+    target_return_date = models.DateField(
+        _("target return date"), null=True, blank=True, validators=[FUTURE_PLAN]
+    )
     status = models.CharField(
         _("status"), max_length=12, choices=PlanStatus.choices, default=PlanStatus.PLANNING
     )
@@ -211,7 +214,7 @@ class RepatriationStep(models.Model):
         related_name="repatriation_steps",
         verbose_name=_("responsible organisation"),
     )
-    due_date = models.DateField(_("due date"), null=True, blank=True)
+    due_date = models.DateField(_("due date"), null=True, blank=True, validators=[FUTURE_PLAN])
     status = models.CharField(
         _("status"), max_length=12, choices=StepStatus.choices, default=StepStatus.NOT_STARTED
     )

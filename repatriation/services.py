@@ -22,6 +22,7 @@ from cases import access, timeline
 from cases.consent import has_consent
 from cases.models import Case
 from cases.vocab import ConsentPurpose
+from config.dates import validate_fields
 from notifications.services import notify
 from partners.models import OrganizationKind, User
 
@@ -271,7 +272,10 @@ def step_update(
     if step.due_date != due_date:
         step.overdue_flagged_at = None
     step.status = new_status
+    due_date_changed = step.due_date != due_date
     step.due_date = due_date
+    if due_date_changed:  # one range for every path (config.dates)
+        validate_fields(step, ["due_date"])
     step.note = note
     step.reason = reason
     step.done_at = (step.done_at or now) if new_status == StepStatus.DONE else None

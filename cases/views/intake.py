@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
 from django.forms.utils import ErrorDict, ErrorList
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -12,6 +13,8 @@ from django.utils.translation import gettext as _
 
 from audit.models import AuditAction
 from audit.services import audit_record
+from config.formtools import bounded_int
+from submissions import services as submissions
 
 from .. import access, selectors, services
 from ..forms import DistressCallForm, PersonFormSet
@@ -64,10 +67,14 @@ def intake(request: HttpRequest) -> HttpResponse:
         formset = PersonFormSet(prefix="persons", region=region)
         return _render_intake(request, form, formset, duplicates)
 
+    done = submissions.previous_result(request)  # a double-click: show the first's result
+    if done:
+        return submissions.show_previous(request, done)
     data = request.POST.copy()
     if "add_person" in data:
-        total = int(data.get("persons-TOTAL_FORMS") or 1)
-        data["persons-TOTAL_FORMS"] = str(min(total + 1, 30))
+        limit = PersonFormSet.max_num
+        total = bounded_int(data.get("persons-TOTAL_FORMS"), default=1, lo=1, hi=limit)
+        data["persons-TOTAL_FORMS"] = str(min(total + 1, limit))
         form = DistressCallForm(data, user=user)
         formset = PersonFormSet(data, prefix="persons", region=region)
         _suppress_errors(form, formset)
@@ -100,14 +107,19 @@ def intake(request: HttpRequest) -> HttpResponse:
             else:
                 persons.append(services.PersonIntake(person=pform.save(commit=False)))
     try:
-        call, cases = services.distress_call_create(
-            by=user,
-            call=form.save(commit=False),
-            persons=persons,
-            existing_case=existing,
-            exploitation_types=form.cleaned_data.get("exploitation_types"),
-            case_fields=form.case_fields(),
-        )
+        with transaction.atomic():
+            done = submissions.claim(request)  # its concurrent twin waits here
+            if done:
+                return submissions.show_previous(request, done)
+            call, cases = services.distress_call_create(
+                by=user,
+                call=form.save(commit=False),
+                persons=persons,
+                existing_case=existing,
+                exploitation_types=form.cleaned_data.get("exploitation_types"),
+                case_fields=form.case_fields(),
+            )
+            submissions.finish(request, cases[0].get_absolute_url())
     except ValidationError as exc:
         form.add_error(None, exc)
         return _render_intake(request, form, formset, duplicates, status=422)

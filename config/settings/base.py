@@ -61,6 +61,7 @@ INSTALLED_APPS = [
     "audit",
     "api",
     "reports",
+    "submissions",
 ]
 
 MIDDLEWARE = [
@@ -219,6 +220,7 @@ CELERY_BEAT_SCHEDULE: dict[str, dict] = {
         "schedule": timedelta(minutes=2),
     },
     "exports-expire": {"task": "exports.tasks.expire_exports", "schedule": timedelta(hours=1)},
+    "submissions-purge": {"task": "submissions.tasks.purge_tokens", "schedule": timedelta(hours=6)},
     "exports-fail-stuck": {
         "task": "exports.tasks.fail_stuck_exports",
         "schedule": timedelta(minutes=5),
@@ -269,7 +271,7 @@ REST_FRAMEWORK = {
     "DEFAULT_THROTTLE_CLASSES": ["api.throttling.PerTokenThrottle"],
     "DEFAULT_THROTTLE_RATES": {"token": "10/minute", "per_token": "600/minute"},
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
-    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
+    "DEFAULT_PARSER_CLASSES": ["config.parsers.DepthLimitedJSONParser"],
     "TEST_REQUEST_DEFAULT_FORMAT": "json",
 }
 SPECTACULAR_SETTINGS = {

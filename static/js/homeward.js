@@ -18,6 +18,46 @@
       event.detail.isError = false;
     }
   });
+  // Forms marked data-submit-once (write forms carrying {% submission_token %}): the
+  // buttons are disabled while the request runs, so a double-click sends once. The button
+  // that was pressed still counts: its name and value travel in a hidden copy.
+  document.addEventListener("submit", function (event) {
+    var form = event.target;
+    if (event.defaultPrevented || !form.hasAttribute || !form.hasAttribute("data-submit-once")) {
+      return;
+    }
+    if (form.getAttribute("data-submitting") === "true") {
+      event.preventDefault();
+      return;
+    }
+    form.setAttribute("data-submitting", "true");
+    var pressed = event.submitter;
+    if (pressed && pressed.name) {
+      var copy = document.createElement("input");
+      copy.type = "hidden";
+      copy.name = pressed.name;
+      copy.value = pressed.value;
+      copy.setAttribute("data-submitter-copy", "");
+      form.appendChild(copy);
+    }
+    form.querySelectorAll("button, input[type=submit]").forEach(function (button) {
+      button.disabled = true;
+      button.setAttribute("aria-busy", "true");
+    });
+  });
+  // Back to a page kept by the browser: its form may be used again.
+  window.addEventListener("pageshow", function () {
+    document.querySelectorAll("form[data-submitting]").forEach(function (form) {
+      form.removeAttribute("data-submitting");
+      form.querySelectorAll("[data-submitter-copy]").forEach(function (el) {
+        el.remove();
+      });
+      form.querySelectorAll("button, input[type=submit]").forEach(function (button) {
+        button.disabled = false;
+        button.removeAttribute("aria-busy");
+      });
+    });
+  });
   // Selects marked data-autosubmit submit their form on change (the button stays for
   // people without JavaScript).
   document.addEventListener("change", function (event) {

@@ -1,0 +1,1 @@
+from tests.repatriation.conftest import world  # noqa: F401  (the repatriation fixture)
