@@ -149,7 +149,10 @@ def call_tokens(call: DistressCall) -> set[int]:
 def reindex_persons(persons: Iterable[Person]) -> int:
     persons = list(persons)
     IdentityToken.objects.filter(person__in=[p.pk for p in persons]).delete()
-    rows = [IdentityToken(person_id=p.pk, digest=t) for p in persons for t in person_tokens(p)]
+    kid = blind.current_kid()
+    rows = [
+        IdentityToken(person_id=p.pk, digest=t, kid=kid) for p in persons for t in person_tokens(p)
+    ]
     IdentityToken.objects.bulk_create(rows, batch_size=2000)
     return len(rows)
 
@@ -158,7 +161,8 @@ def reindex_persons(persons: Iterable[Person]) -> int:
 def reindex_calls(calls: Iterable[DistressCall]) -> int:
     calls = list(calls)
     IdentityToken.objects.filter(call__in=[c.pk for c in calls]).delete()
-    rows = [IdentityToken(call_id=c.pk, digest=t) for c in calls for t in call_tokens(c)]
+    kid = blind.current_kid()
+    rows = [IdentityToken(call_id=c.pk, digest=t, kid=kid) for c in calls for t in call_tokens(c)]
     IdentityToken.objects.bulk_create(rows, batch_size=2000)
     return len(rows)
 

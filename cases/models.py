@@ -445,6 +445,8 @@ class IdentityToken(models.Model):
         DistressCall, on_delete=models.CASCADE, null=True, blank=True, related_name="+"
     )
     digest = models.BigIntegerField()
+    # The blind-index key it was computed with: rotate_keys recomputes the others.
+    kid = models.CharField(max_length=16)
 
     class Meta:
         indexes = [

@@ -25,6 +25,10 @@ def token(kind: str, value: str) -> int:
     return _digest(_keys.blind_keys().current, kind, value)
 
 
+def current_kid() -> str:
+    return _keys.blind_keys().current_kid
+
+
 def lookup_tokens(kind: str, value: str) -> list[int]:
     """The tokens ``value`` may be stored under (one per key of the ring, current first)."""
     return [_digest(k, kind, value) for k in _keys.blind_keys().keys.values()]

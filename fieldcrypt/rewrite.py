@@ -71,9 +71,11 @@ def rewrite(
     *,
     batch: int = 500,
     connection=default_connection,
+    write: bool = True,
 ) -> Iterator[tuple[int, int]]:
     """Apply ``transform`` to every value of the column, ``batch`` rows per statement group,
-    in primary-key order. Yields (rows seen, rows changed) after each batch."""
+    in primary-key order. Yields (rows seen, rows changed) after each batch; with
+    ``write=False`` only counts what would change."""
     qn = connection.ops.quote_name
     table, pk, column = qn(col.table), qn(col.pk), qn(col.column)
     last = None
@@ -92,7 +94,7 @@ def rewrite(
                 new = transform(stored, col.purpose)
                 if new is not None:
                     changed.append((new, row_pk))
-            if changed:
+            if changed and write:
                 cur.executemany(
                     f"UPDATE {table} SET {column} = %s WHERE {pk} = %s",  # noqa: S608
                     changed,

@@ -35,20 +35,21 @@ def _models(apps):
 
 def encrypt_rows(apps, schema_editor):
     from cases import identity_index
+    from fieldcrypt import blind
 
     conn = schema_editor.connection
     rewrite.rewrite_all(_models(apps), rewrite.encrypt_plain, connection=conn)
     Person = apps.get_model("cases", "Person")
     DistressCall = apps.get_model("cases", "DistressCall")
     IdentityToken = apps.get_model("cases", "IdentityToken")
-    rows = []
+    rows, kid = [], blind.current_kid()
     for person in Person.objects.using(conn.alias).iterator(chunk_size=500):
-        rows += [IdentityToken(person_id=person.pk, digest=t) for t in identity_index.person_tokens(person)]
+        rows += [IdentityToken(person_id=person.pk, digest=t, kid=kid) for t in identity_index.person_tokens(person)]
         if len(rows) > 5000:
             IdentityToken.objects.using(conn.alias).bulk_create(rows)
             rows = []
     for call in DistressCall.objects.using(conn.alias).iterator(chunk_size=500):
-        rows += [IdentityToken(call_id=call.pk, digest=t) for t in identity_index.call_tokens(call)]
+        rows += [IdentityToken(call_id=call.pk, digest=t, kid=kid) for t in identity_index.call_tokens(call)]
     IdentityToken.objects.using(conn.alias).bulk_create(rows)
 
 
@@ -203,6 +204,7 @@ class Migration(migrations.Migration):
             fields=[
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
                 ('digest', models.BigIntegerField()),
+                ('kid', models.CharField(max_length=16)),
                 ('call', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.CASCADE, related_name='+', to='cases.distresscall')),
                 ('person', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.CASCADE, related_name='+', to='cases.person')),
             ],

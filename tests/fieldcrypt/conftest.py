@@ -45,7 +45,7 @@ def seed_canaries(org, by):
     )
     call.cases.add(case)
     embassy = OrganizationFactory(
-        name="Embassy", code=f"emb{case.pk}", country="MY", kind=OrganizationKind.EMBASSY
+        name=f"Embassy {case.pk}", code=f"emb{case.pk}", country="MY", kind=OrganizationKind.EMBASSY
     )
     plan = RepatriationPlan.objects.create(
         case=case,
