@@ -122,7 +122,7 @@ class Command(BaseCommand):
                     raise CommandError(
                         "Stopped (--max-batches): run again to resume.", returncode=3
                     )
-                reindex(model.objects.filter(pk__in=ids[i : i + batch]))
+                reindex(model.objects.filter(pk__in=ids[i : i + batch]))  # type: ignore[arg-type]
                 self._bar(label, min(i + batch, len(ids)), len(ids))
             if not ids:
                 self._bar(f"{label} (current)", 0, 0)
