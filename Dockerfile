@@ -4,7 +4,7 @@ FROM python:3.13-slim-bookworm
 ENV PYTHONDONTWRITEBYTECODE=1 PYTHONUNBUFFERED=1 DJANGO_SETTINGS_MODULE=config.settings.production
 RUN apt-get update \
  && apt-get install -y --no-install-recommends libpango-1.0-0 libpangoft2-1.0-0 \
-      libharfbuzz-subset0 fonts-noto-core fonts-noto-cjk gettext \
+      libharfbuzz-subset0 fonts-noto-core fonts-noto-cjk gettext postgresql-client \
  && rm -rf /var/lib/apt/lists/*
 RUN useradd --create-home --uid 1000 homeward
 WORKDIR /app

@@ -48,6 +48,15 @@ def pdf_summary(ctx, client, runs):
 
 
 EXTRA_MEASUREMENTS.append(pdf_summary)
+
+
+def _name_search(ctx, client, runs):
+    from bench import name_search
+
+    return name_search.name_search(ctx, client, runs)
+
+
+EXTRA_MEASUREMENTS.append(_name_search)
 EXTRA_MEASUREMENTS.append(dashboard.measure)
 
 

@@ -161,6 +161,26 @@ def _users(orgs: list[Organization]) -> dict[int, list[User]]:
     return users
 
 
+def _index_identity(persons=(), calls=()) -> None:
+    """The blind index of what COPY wrote (post_save signals do not run for it)."""
+    from cases import identity_index
+    from cases.models import IdentityToken
+    from fieldcrypt import blind
+
+    alloc, kid = IdAllocator(IdentityToken), blind.current_kid()
+    rows = [
+        IdentityToken(id=alloc.take(), person_id=p.pk, digest=t, kid=kid)
+        for p in persons
+        for t in identity_index.person_tokens(p)
+    ]
+    rows += [
+        IdentityToken(id=alloc.take(), call_id=c.pk, digest=t, kid=kid)
+        for c in calls
+        for t in identity_index.call_tokens(c)
+    ]
+    copy_instances(IdentityToken, rows)
+
+
 def _pseudonyms(rng: random.Random, n: int) -> list[str]:
     alphabet = "BCDFGHJKLMNPQRSTVWXZ23456789"
     existing = set(Case.objects.values_list("pseudonym", flat=True))
@@ -259,7 +279,8 @@ def seed(
             case_owner[case.pk] = owner.pk
             for kind in rng.sample(list(ExploitationType.values), rng.choice([1, 1, 2])):
                 exploitations.append(CaseExploitation(case_id=case.pk, type=kind))
-        copy_instances(Person, persons)
+        copy_instances(Person, persons)  # identity encrypted by the fields' get_prep_value
+        _index_identity(persons=persons)
         copy_instances(Case, case_rows)
         alloc = IdAllocator(CaseExploitation)
         for e in exploitations:
@@ -370,6 +391,7 @@ def seed(
                     )
                 )
         copy_instances(DistressCall, calls)
+        _index_identity(calls=calls)
         copy_instances(through, links)
         copy_instances(CaseNote, notes)
         copy_instances(TimelineEntry, entries)

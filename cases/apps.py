@@ -27,7 +27,28 @@ class CasesConfig(AppConfig):
             data_protection_panel,
             order=95,
         )
+        _connect_identity_index()
         navigation.register("cases", _("Cases"), "cases:list", order=10)
         navigation.register(
             "intake", _("Log a call"), "cases:intake", order=5, visible=access.may_log_calls
         )
+
+
+def _connect_identity_index() -> None:
+    """Keep the blind index (cases.identity_index) current on every save of a person or a
+    call, whichever path saves it (intake, edit, API, demo data, tests)."""
+    from django.db.models.signals import post_save
+
+    from . import identity_index
+    from .models import DistressCall, Person
+
+    def person_saved(sender, instance, raw=False, **kwargs):
+        if not raw:
+            identity_index.reindex_persons([instance])
+
+    def call_saved(sender, instance, raw=False, **kwargs):
+        if not raw:
+            identity_index.reindex_calls([instance])
+
+    post_save.connect(person_saved, sender=Person, weak=False, dispatch_uid="identity_person")
+    post_save.connect(call_saved, sender=DistressCall, weak=False, dispatch_uid="identity_call")

@@ -3,6 +3,11 @@
 Identity fields — anything that identifies a person: names, phone numbers, exact location,
 document numbers, family contacts — are listed in IDENTITY_FIELDS and only shown to users
 holding ``view_case_identity`` (see cases/access.py and cases/redaction.py).
+
+At rest they are encrypted (fieldcrypt: ``Encrypted*Field``), as are free-text notes and
+the call's summary; names, phones and document numbers are searched through the blind
+index (``IdentityToken``, cases.identity_index). The date of birth stays plain: the age
+figures are computed in SQL (reports), see docs/security.md.
 """
 
 from __future__ import annotations
@@ -13,14 +18,15 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator
 from django.db import models
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django_countries.fields import CountryField
 from guardian.models import GroupObjectPermissionBase, UserObjectPermissionBase
-from phonenumber_field.modelfields import PhoneNumberField
 from simple_history.models import HistoricalRecords
 
 from config.dates import BIRTH_DATE, PAST_EVENT
+from fieldcrypt.fields import EncryptedCharField, EncryptedPhoneNumberField, EncryptedTextField
 
 from .vocab import (
     CallChannel,
@@ -63,10 +69,12 @@ CALL_IDENTITY_FIELDS = (
 class Person(models.Model):
     """A person a case is about. Names are stored as typed, in any script."""
 
-    given_name = models.CharField(_("given name (native script)"), max_length=150, blank=True)
-    family_name = models.CharField(_("family name (native script)"), max_length=150, blank=True)
-    given_name_latin = models.CharField(_("given name (Latin letters)"), max_length=150, blank=True)
-    family_name_latin = models.CharField(
+    given_name = EncryptedCharField(_("given name (native script)"), max_length=150, blank=True)
+    family_name = EncryptedCharField(_("family name (native script)"), max_length=150, blank=True)
+    given_name_latin = EncryptedCharField(
+        _("given name (Latin letters)"), max_length=150, blank=True
+    )
+    family_name_latin = EncryptedCharField(
         _("family name (Latin letters)"), max_length=150, blank=True
     )
     # No default: sex is asked, never assumed.
@@ -85,9 +93,9 @@ class Person(models.Model):
     nationality = CountryField(_("nationality"), blank=True)
     stateless = models.BooleanField(_("stateless"), default=False)
     languages = models.CharField(_("languages spoken"), max_length=100, blank=True)
-    phone = PhoneNumberField(_("phone"), blank=True)
-    document_number = models.CharField(_("identity document number"), max_length=60, blank=True)
-    family_contacts = models.TextField(_("family contacts"), blank=True)
+    phone = EncryptedPhoneNumberField(_("phone"), blank=True)
+    document_number = EncryptedCharField(_("identity document number"), max_length=60, blank=True)
+    family_contacts = EncryptedTextField(_("family contacts"), blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
     # Change history (django-simple-history). Its rows hold old identity values: retention
@@ -271,7 +279,7 @@ class Case(models.Model):
         _("country of exploitation"), blank=True
     )
     current_country = CountryField(_("current country"), blank=True)
-    current_place = models.CharField(
+    current_place = EncryptedCharField(
         _("current exact location"),
         max_length=250,
         blank=True,
@@ -357,21 +365,21 @@ class DistressCall(models.Model):
         _("received at"), default=timezone.now, validators=[PAST_EVENT]
     )
     channel = models.CharField(_("channel"), max_length=20, choices=CallChannel.choices)
-    caller_name = models.CharField(_("caller name"), max_length=200, blank=True)
+    caller_name = EncryptedCharField(_("caller name"), max_length=200, blank=True)
     caller_relation = models.CharField(
         _("caller's relation to the person"), max_length=20, choices=CallerRelation.choices
     )
-    caller_phone = PhoneNumberField(_("caller phone"), blank=True)
-    callback_notes = models.CharField(
+    caller_phone = EncryptedPhoneNumberField(_("caller phone"), blank=True)
+    callback_notes = EncryptedCharField(
         _("safe time and way to call back"), max_length=250, blank=True
     )
     language = models.CharField(_("language spoken"), max_length=50, blank=True)
     reported_country = CountryField(_("reported country"), blank=True)
-    reported_place = models.CharField(_("place"), max_length=200, blank=True)
-    reported_port = models.CharField(_("port"), max_length=200, blank=True)
-    vessel = models.CharField(_("vessel name or number"), max_length=200, blank=True)
-    employer = models.CharField(_("employer or establishment"), max_length=200, blank=True)
-    summary = models.TextField(_("what happened"))
+    reported_place = EncryptedCharField(_("place"), max_length=200, blank=True)
+    reported_port = EncryptedCharField(_("port"), max_length=200, blank=True)
+    vessel = EncryptedCharField(_("vessel name or number"), max_length=200, blank=True)
+    employer = EncryptedCharField(_("employer or establishment"), max_length=200, blank=True)
+    summary = EncryptedTextField(_("what happened"))
     urgency = models.CharField(_("urgency"), max_length=10, choices=Urgency.choices)
     group = models.ForeignKey(
         CaseGroup, on_delete=models.SET_NULL, null=True, blank=True, related_name="calls"
@@ -398,7 +406,7 @@ class CaseNote(models.Model):
     organization = models.ForeignKey(
         "partners.Organization", on_delete=models.PROTECT, related_name="+"
     )
-    body = models.TextField(_("note"))
+    body = EncryptedTextField(_("note"))
     created_at = models.DateTimeField(default=timezone.now)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -422,7 +430,7 @@ class Consent(models.Model):
     recorded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
-    note = models.CharField(_("note"), max_length=250, blank=True)
+    note = EncryptedCharField(_("note"), max_length=250, blank=True)
     withdrawn_at = models.DateTimeField(_("withdrawn at"), null=True, blank=True)
     withdrawn_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -470,6 +478,38 @@ class TimelineEntry(models.Model):
 
     def __str__(self) -> str:
         return f"{self.kind} on case {self.case_id}"
+
+
+class IdentityToken(models.Model):
+    """One blind-index token (a keyed HMAC, fieldcrypt.blind) of a person's name, phone or
+    document number, or of a call's caller phone. Written by cases.identity_index only."""
+
+    person = models.ForeignKey(
+        Person, on_delete=models.CASCADE, null=True, blank=True, related_name="+"
+    )
+    call = models.ForeignKey(
+        DistressCall, on_delete=models.CASCADE, null=True, blank=True, related_name="+"
+    )
+    digest = models.BigIntegerField()
+    # The blind-index key it was computed with: rotate_keys recomputes the others.
+    kid = models.CharField(max_length=16)
+
+    class Meta:
+        indexes = [
+            models.Index(fields=["digest", "person"], name="identity_token_person"),
+            models.Index(fields=["person"], name="identity_token_of_person"),
+            models.Index(fields=["call"], name="identity_token_of_call"),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(person__isnull=False, call__isnull=True)
+                | Q(person__isnull=True, call__isnull=False),
+                name="identity_token_person_xor_call",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"token of {'person ' + str(self.person_id) if self.person_id else self.call_id}"
 
 
 # django-guardian with direct foreign keys: "cases my organisation may see" is one indexed

@@ -37,7 +37,7 @@ from audit.models import AuditAction
 from audit.services import audit_record
 from partners.models import User
 
-from . import access, history, timeline
+from . import access, history, identity_index, timeline
 from .models import (
     CALL_IDENTITY_FIELDS,
     CASE_IDENTITY_FIELDS,
@@ -96,13 +96,16 @@ def _anonymise_person(person: Person, *, registered_on) -> None:
         date_of_birth=None, estimated_age=age, updated_at=timezone.now(), **values
     )
     history.scrub_values(Person.history.filter(id=person.pk), PERSON_IDENTITY_FIELDS, Person)
+    identity_index.forget_person(person.pk)  # the blind index of the names and phone too
 
 
 def _anonymise_calls(case: Case) -> int:
     """Calls whose every case is anonymised (this one included, already marked)."""
     open_case = Case.objects.filter(calls=OuterRef("pk"), anonymised_at__isnull=True)
     calls = DistressCall.objects.filter(cases=case).exclude(Exists(open_case))
-    return DistressCall.objects.filter(pk__in=calls.values("pk")).update(**CALL_SCRUBBED)
+    ids = list(calls.values_list("pk", flat=True))
+    identity_index.forget_calls(ids)
+    return DistressCall.objects.filter(pk__in=ids).update(**CALL_SCRUBBED)
 
 
 @transaction.atomic

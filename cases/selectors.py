@@ -3,14 +3,11 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
 
-from django.db import connection
 from django.db.models import Case as SqlCase
 from django.db.models import Count, Exists, IntegerField, OuterRef, Q, QuerySet, Value, When
-from django.db.models.functions import Concat, Greatest
 
-from . import access
+from . import access, identity_index
 from .models import Case, CaseExploitation, CaseNote, Consent, DistressCall
 from .vocab import CaseStatus, Urgency
 
@@ -51,16 +48,9 @@ def _rank(field: str, values: list[str]) -> SqlCase:
 
 
 def _name_q(text: str) -> Q:
-    """Every word of ``text`` appears in one of the person's names, in either script."""
-    q = Q()
-    for word in text.split():
-        q &= (
-            Q(person__given_name__icontains=word)
-            | Q(person__family_name__icontains=word)
-            | Q(person__given_name_latin__icontains=word)
-            | Q(person__family_name_latin__icontains=word)
-        )
-    return q
+    """Every word of ``text`` is part of one of the person's names, in either script (the
+    blind index over the encrypted names: cases.identity_index)."""
+    return identity_index.identity_search_q(text, "name")
 
 
 def case_list(
@@ -78,14 +68,7 @@ def case_list(
         if f.search_by == "name":
             qs = qs.filter(_name_q(f.q))
         else:
-            qs = qs.filter(
-                Q(person__phone=f.phone_e164)
-                | Exists(
-                    DistressCall.cases.through.objects.filter(
-                        case_id=OuterRef("pk"), distresscall__caller_phone=f.phone_e164
-                    )
-                )
-            )
+            qs = qs.filter(identity_index.identity_search_q(f.phone_e164 or f.q, "phone"))
     else:
         qs = access.cases_visible_to(user, access.VIEW)
         if f.q.strip():
@@ -124,41 +107,24 @@ def status_counts_and_total(qs: QuerySet[Case]) -> tuple[dict[str, int], int]:
 
 # --- duplicates at intake ------------------------------------------------------------------
 
-TRIGRAM_THRESHOLD = 0.35
-
 
 def possible_duplicates(
     user: access.AnyUser, *, phones: list[str], names: list[str], limit: int = 10
 ) -> list[Case]:
     """Existing cases that may be about the same person: the same phone (person's or a
-    caller's, in E.164) or a similar name (trigram similarity on PostgreSQL, a plain
-    case-insensitive match elsewhere). Only among cases whose identity the user may see —
-    the warning shows names, so it must never reach further than that."""
+    caller's, in E.164) or a similar name (the share of the name's trigrams the person's
+    names hold, over the blind index: cases.identity_index). Only among cases whose identity
+    the user may see — the warning shows names, so it must never reach further than that."""
     phones = [p for p in phones if p]
     names = [n.strip() for n in names if n and n.strip()]
     if not phones and not names:
         return []
     qs = access.cases_visible_to(user, access.VIEW_IDENTITY)
-    match: Any = Q()
-    if phones:
-        match |= Q(person__phone__in=phones) | Exists(
-            DistressCall.cases.through.objects.filter(
-                case_id=OuterRef("pk"), distresscall__caller_phone__in=phones
-            )
-        )
-    if names and connection.vendor == "postgresql":
-        from django.contrib.postgres.search import TrigramSimilarity
-
-        native = Concat("person__given_name", Value(" "), "person__family_name")
-        latin = Concat("person__given_name_latin", Value(" "), "person__family_name_latin")
-        scores = [TrigramSimilarity(native, n) for n in names] + [
-            TrigramSimilarity(latin, n) for n in names
-        ]
-        qs = qs.annotate(name_score=Greatest(*scores) if len(scores) > 1 else scores[0])
-        match |= Q(name_score__gte=TRIGRAM_THRESHOLD)
-    elif names:
-        for n in names:
-            match |= _name_q(n)
+    match = Q(pk__in=[])
+    for phone in phones:
+        match |= identity_index.identity_search_q(phone, "phone")
+    if names:
+        match |= Q(person_id__in=identity_index.similar_name_person_ids(names))
     return list(qs.filter(match).select_related("person", "owner_organization")[:limit])
 
 

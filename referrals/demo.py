@@ -11,6 +11,7 @@ from datetime import timedelta
 
 from django.utils import timezone
 
+from cases import identity_index
 from cases.models import Case
 
 from . import services
@@ -18,11 +19,9 @@ from .models import Referral, ReferralService, ReferralStatus, response_deadline
 
 
 def _case(orgs, latin: tuple[str, str]) -> Case | None:
-    return Case.objects.filter(
-        owner_organization=orgs["PPCARE"],
-        person__given_name_latin=latin[0],
-        person__family_name_latin=latin[1],
-    ).first()
+    return identity_index.first_with_latin_name(
+        Case.objects.filter(owner_organization=orgs["PPCARE"]), latin[0], latin[1]
+    )
 
 
 def seed(*, orgs, users) -> None:

@@ -9,7 +9,7 @@ from datetime import timedelta
 from django.db import transaction
 from django.utils import timezone
 
-from cases import access, timeline
+from cases import access, identity_index, timeline
 from cases.models import Case
 from partners.models import Organization, User
 
@@ -18,11 +18,9 @@ from .services import plan_create
 
 
 def _case(owner: Organization, given: str, family: str) -> Case | None:
-    return Case.objects.filter(
-        owner_organization=owner,
-        person__given_name_latin=given,
-        person__family_name_latin=family,
-    ).first()
+    return identity_index.first_with_latin_name(
+        Case.objects.filter(owner_organization=owner), given, family
+    )
 
 
 def _set_steps(plan: RepatriationPlan, by: User, states: Mapping[str, tuple[str, str]]) -> None:

@@ -11,6 +11,7 @@ from django_countries.fields import CountryField
 from simple_history.models import HistoricalRecords
 
 from config.dates import FUTURE_PLAN
+from fieldcrypt.fields import EncryptedCharField, EncryptedTextField
 from partners.models import OrganizationKind
 
 
@@ -157,7 +158,7 @@ class RepatriationPlan(models.Model):
     )
     current_country = CountryField(_("country where the person is"))
     # Identity-sensitive: shown only to users who may view the person's identity.
-    place = models.CharField(_("place"), max_length=200, blank=True)
+    place = EncryptedCharField(_("place"), max_length=200, blank=True)
     situation = models.CharField(_("situation"), max_length=10, choices=Situation.choices)
     home_country = CountryField(_("home country"))
     home_province = models.CharField(_("home province"), max_length=100, blank=True)
@@ -219,8 +220,8 @@ class RepatriationStep(models.Model):
         _("status"), max_length=12, choices=StepStatus.choices, default=StepStatus.NOT_STARTED
     )
     done_at = models.DateTimeField(_("done at"), null=True, blank=True)
-    note = models.TextField(_("note"), blank=True)
-    reason = models.TextField(_("reason"), blank=True)
+    note = EncryptedTextField(_("note"), blank=True)
+    reason = EncryptedTextField(_("reason"), blank=True)
     changed_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )

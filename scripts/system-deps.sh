@@ -2,10 +2,10 @@
 # Installs the Debian packages the test suite needs when they are missing:
 # Chromium for browser tests, Pango and Noto fonts for WeasyPrint (every Mekong script),
 # gettext for translations, poppler for reading PDFs back, PostgreSQL and Redis servers,
-# ICU headers to build PyICU (Zawgyi conversion).
+# ICU headers to build PyICU (Zawgyi conversion), pg_dump/pg_restore for manage.py backup.
 set -euo pipefail
 packages=(chromium fonts-noto-core fonts-noto-cjk gettext libpango-1.0-0 libpangoft2-1.0-0
-          libharfbuzz-subset0 poppler-utils postgresql redis-server docker-compose
+          libharfbuzz-subset0 poppler-utils postgresql postgresql-client redis-server docker-compose
           libicu-dev pkg-config g++)
 missing=()
 for p in "${packages[@]}"; do

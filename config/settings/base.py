@@ -52,6 +52,7 @@ INSTALLED_APPS = [
     "django_countries",
     "phonenumber_field",
     "simple_history",
+    "fieldcrypt",
     "partners",
     "cases",
     "referrals",
@@ -178,6 +179,14 @@ STORAGES = {
 }
 # Private files (PDF exports): outside any URL, served only through permission-checking views.
 PRIVATE_FILES_ROOT = Path(env("PRIVATE_FILES_ROOT", str(BASE_DIR / "var" / "private")) or "")
+
+# Data at rest (fieldcrypt, docs/security.md): "kid:base64key,…", the first is current.
+# Identity fields are encrypted with FIELD_KEYS; search uses HMACs under BLIND_INDEX_KEYS;
+# backups are encrypted with BACKUP_KEY. Without them identity can be neither read nor written.
+FIELD_KEYS = env("HOMEWARD_FIELD_KEYS", "")
+BLIND_INDEX_KEYS = env("HOMEWARD_BLIND_INDEX_KEYS", "")
+BACKUP_KEY = env("HOMEWARD_BACKUP_KEY", "")
+BACKUP_DIR = Path(env("HOMEWARD_BACKUP_DIR", str(BASE_DIR / "var" / "backups")) or "")
 
 # Email: no victim details ever go by email (see notifications/). Django 6.1 MAILERS.
 EMAIL_BACKEND_PATH = env("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")

@@ -1,5 +1,9 @@
 """`make run`: SQLite and in-process tasks unless DATABASE_URL / REDIS_URL say otherwise."""
 
+import os
+
+from fieldcrypt.keys import local_keys
+
 from .base import *  # noqa: F403
 from .base import BASE_DIR, env_bool
 
@@ -7,6 +11,13 @@ DEBUG = env_bool("DEBUG", True)
 
 # The embedded SQLite database and private files live under var/ (ignored by git).
 (BASE_DIR / "var").mkdir(exist_ok=True)
+
+# Encryption keys at rest: from the environment, else from var/keys.env (git-ignored),
+# generated on the first run. Losing that file loses the local identity data.
+_keys = local_keys(BASE_DIR / "var" / "keys.env")
+FIELD_KEYS = os.environ.get("HOMEWARD_FIELD_KEYS") or _keys["HOMEWARD_FIELD_KEYS"]
+BLIND_INDEX_KEYS = os.environ.get("HOMEWARD_BLIND_INDEX_KEYS") or _keys["HOMEWARD_BLIND_INDEX_KEYS"]
+BACKUP_KEY = os.environ.get("HOMEWARD_BACKUP_KEY") or _keys["HOMEWARD_BACKUP_KEY"]
 
 WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = True

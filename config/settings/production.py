@@ -2,10 +2,17 @@
 
 import os
 
+from fieldcrypt.keys import check_keys
+
 from .base import *  # noqa: F403
 from .base import env_bool, env_list
 
 SECRET_KEY = os.environ["SECRET_KEY"]
+# Refuse to start without the keys of data at rest (fieldcrypt.keys raises a clear error).
+FIELD_KEYS = os.environ.get("HOMEWARD_FIELD_KEYS", "")
+BLIND_INDEX_KEYS = os.environ.get("HOMEWARD_BLIND_INDEX_KEYS", "")
+BACKUP_KEY = os.environ.get("HOMEWARD_BACKUP_KEY", "")
+check_keys(FIELD_KEYS, BLIND_INDEX_KEYS, BACKUP_KEY)
 DEBUG = False
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS")
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")

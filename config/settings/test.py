@@ -32,6 +32,18 @@ else:
     MAILERS = {"default": {"BACKEND": "django.core.mail.backends.locmem.EmailBackend"}}
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 PRIVATE_FILES_ROOT = BASE_DIR / "var" / "test-private"
+# Fixed test keys (not secret): two field keys so that rotation can be tested.
+FIELD_KEYS = os.environ.get(
+    "HOMEWARD_FIELD_KEYS",
+    "t1:dGVzdC1vbmx5LWZpZWxkLWtleS0wMDAwMDAwMDAwMDE=,t0:dGVzdC1vbmx5LWZpZWxkLWtleS0wMDAwMDAwMDAwMDA=",
+)
+BLIND_INDEX_KEYS = os.environ.get(
+    "HOMEWARD_BLIND_INDEX_KEYS", "b1:dGVzdC1vbmx5LWJsaW5kLWluZGV4LWtleS0wMDAwMDE="
+)
+BACKUP_KEY = os.environ.get(
+    "HOMEWARD_BACKUP_KEY", "k1:dGVzdC1vbmx5LWJhY2t1cC1rZXktMDAwMDAwMDAwMDE="
+)
+BACKUP_DIR = BASE_DIR / "var" / "test-backups"
 SECRET_KEY = "test-only-key-not-secret-0123456789-abcdefghijklmnopqrstuvwxyz"
 
 WHITENOISE_USE_FINDERS = True

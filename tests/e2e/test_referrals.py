@@ -5,6 +5,7 @@ import re
 import pytest
 from playwright.sync_api import Browser, expect
 
+from cases import identity_index
 from cases.models import Case
 from notifications.models import Notification
 from referrals.models import Referral
@@ -16,7 +17,7 @@ EMBASSY = "Royal Embassy of Cambodia, Kuala Lumpur"
 
 
 def test_caseworker_refers_to_embassy_liaison_accepts(live_server, demo, browser: Browser):
-    case = Case.objects.get(person__given_name_latin="Piseth", person__family_name_latin="Chhim")
+    case = identity_index.first_with_latin_name(Case.objects.all(), "Piseth", "Chhim")
     assert not Referral.objects.filter(case=case, to_organization__code="khembkl").exists()
     context = browser.new_context(viewport={"width": 360, "height": 740})
     page = context.new_page()

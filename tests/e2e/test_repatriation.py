@@ -5,6 +5,7 @@ import re
 import pytest
 from playwright.sync_api import Page, expect
 
+from cases import identity_index
 from cases.models import Case, TimelineEntry
 from notifications.models import Notification
 from repatriation.models import RepatriationStep, StepKind, StepStatus
@@ -28,7 +29,7 @@ def _update(page: Page, step_name: str, **fields: str) -> None:
 
 
 def test_liaison_updates_steps_inline_and_the_owner_sees_them(live_server, demo, browser):
-    case = Case.objects.get(person__given_name_latin="Sopheap", person__family_name_latin="Ly")
+    case = identity_index.first_with_latin_name(Case.objects.all(), "Sopheap", "Ly")
     context = browser.new_context(viewport={"width": 360, "height": 740})
     page = context.new_page()
 

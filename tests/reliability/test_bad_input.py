@@ -93,7 +93,7 @@ def test_api_call_in_year_one_answers_400_and_writes_nothing(caseworker):
 
 def test_migration_repair_makes_an_unreadable_call_readable_again(client, caseworker):
     """A call stored before the ranges existed, dated year 0 in UTC: the repair in
-    cases/migrations/0005_date_ranges.py sets it to when the row was written."""
+    cases/migrations/0007_date_ranges.py sets it to when the row was written."""
     import importlib
 
     client.force_login(caseworker)
@@ -110,7 +110,7 @@ def test_migration_repair_makes_an_unreadable_call_readable_again(client, casewo
         )
     with pytest.raises(ValueError):  # what made the pages answer 500
         DistressCall.objects.get(pk=call.pk)
-    migration = importlib.import_module("cases.migrations.0005_date_ranges")
+    migration = importlib.import_module("cases.migrations.0007_date_ranges")
 
     class Editor:
         pass

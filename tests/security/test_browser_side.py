@@ -107,6 +107,10 @@ def _production_settings() -> dict:
         "SECRET_KEY": "x" * 20 + "production-like-secret-with-enough-entropy-0123456789",
         "ALLOWED_HOSTS": "homeward.example.org",
         "DATABASE_URL": "postgres://postgres@127.0.0.1:5432/postgres",
+        # Production refuses to start without the keys of data at rest (docs/security.md).
+        "HOMEWARD_FIELD_KEYS": settings.FIELD_KEYS,
+        "HOMEWARD_BLIND_INDEX_KEYS": settings.BLIND_INDEX_KEYS,
+        "HOMEWARD_BACKUP_KEY": settings.BACKUP_KEY,
     }
     names = [
         "SECURE_HSTS_SECONDS",

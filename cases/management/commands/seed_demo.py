@@ -15,7 +15,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.module_loading import module_has_submodule
 
-from cases import timeline
+from cases import identity_index, timeline
 from cases.models import Case, CaseExploitation, CaseGroup, Consent, DistressCall, Person
 from cases.services import case_create, case_note_add, distress_call_create
 from cases.vocab import (
@@ -367,14 +367,11 @@ class Command(BaseCommand):
 
     def _follow_up_calls(self, orgs: dict[str, Organization], users: dict[str, User]) -> None:
         """A later call about an existing case, attached to it through the intake service."""
-        if DistressCall.objects.filter(summary=FOLLOW_UP_SUMMARY).exists():
-            return
-        case = Case.objects.filter(
-            owner_organization=orgs["PPCARE"],
-            person__given_name_latin="Rathana",
-            person__family_name_latin="Suon",
-        ).first()
-        if case is None:
+        case = identity_index.first_with_latin_name(
+            Case.objects.filter(owner_organization=orgs["PPCARE"]), "Rathana", "Suon"
+        )
+        # Summaries are encrypted: the follow-up is recognised by the case's second call.
+        if case is None or case.calls.count() > 1:
             return
         distress_call_create(
             by=users["caseworker"],
@@ -413,11 +410,9 @@ class Command(BaseCommand):
             group_key,
         ) in enumerate(CASES):
             owner = orgs[owner_code]
-            if Case.objects.filter(
-                owner_organization=owner,
-                person__given_name_latin=latin[0],
-                person__family_name_latin=latin[1],
-            ).exists():
+            if identity_index.first_with_latin_name(
+                Case.objects.filter(owner_organization=owner), latin[0], latin[1]
+            ):
                 continue
             worker = users["caseworker" if owner_code == "PPCARE" else "caseworker2"]
             group = None
