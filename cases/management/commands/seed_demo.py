@@ -488,7 +488,7 @@ class Command(BaseCommand):
                 case=case,
                 kind="call_logged",
                 actor=worker,
-                data={"channel": call.get_channel_display()},
+                data={"channel": call.channel},
             )
             for purpose in (
                 ConsentPurpose.SHARE_WITH_PARTNERS,
