@@ -59,6 +59,7 @@ def quiet_console_mail() -> Iterator[Callable[[], int]]:
     with override_settings(MAILERS=quiet):
         yield lambda: len(getattr(mail, "outbox", [])) - before
 
+
 ORGANIZATIONS = [
     # code, name, kind, country, city, languages
     ("PPCARE", "Mekong Lifeline Cambodia", OrganizationKind.NGO, "KH", "Phnom Penh", "km, en"),
@@ -337,13 +338,12 @@ class Command(BaseCommand):
                 "seed_demo refuses to run with DEBUG=False: it creates users with a known "
                 "password. Use --force if this really is a demo or test installation."
             )
-        with quiet_console_mail() as quieted:
-            with transaction.atomic():
-                orgs = self._organizations()
-                users = self._users(orgs)
-                created = self._cases(orgs, users)
-                self._follow_up_calls(orgs, users)
-                self._app_demos(orgs, users)
+        with quiet_console_mail() as quieted, transaction.atomic():
+            orgs = self._organizations()
+            users = self._users(orgs)
+            created = self._cases(orgs, users)
+            self._follow_up_calls(orgs, users)
+            self._app_demos(orgs, users)
         self.stdout.write(
             self.style.SUCCESS(
                 f"Demo ready: {len(orgs)} organisations, {len(users)} users, "
