@@ -41,6 +41,11 @@ class RepatriationConfig(AppConfig):
 
         history.register()
         figures.register()
+        from referrals import next_steps
+
+        from .next_step import after_referral
+
+        next_steps.register(after_referral)
         pdf.register()
         retention.register("repatriation", history.scrub)
         panels.register(

@@ -19,7 +19,7 @@ from audit.models import AuditAction
 from audit.services import audit_record
 from cases import access
 
-from . import selectors, services
+from . import next_step, selectors, services
 from .forms import PlanForm, StepForm, StepItemFormSet, TemplateForm
 from .models import (
     PLAN_TRANSITIONS,
@@ -105,6 +105,7 @@ def plan_edit(request: HttpRequest, case_pk: int) -> HttpResponse:
         initial = {
             "current_country": case.current_country,
             "home_country": case.person.nationality or case.country_of_origin,
+            **next_step.plan_initial(case),  # embassy and lead from the accepted referral
         }
         form = PlanForm(request.POST or None, initial=initial, can_view_identity=can_view_identity)
     else:
