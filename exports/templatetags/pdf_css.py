@@ -17,4 +17,4 @@ def css_string(value: object) -> SafeString:
             out.append(ch)
         else:
             out.append(f"\\{ord(ch):x} ")
-    return mark_safe("".join(out))  # every other character is escaped above
+    return mark_safe("".join(out))  # noqa: S308 -- every other character is escaped above
