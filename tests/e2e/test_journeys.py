@@ -114,3 +114,39 @@ def test_11_timeline_in_khmer_has_no_english_values(live_server, demo, browser: 
     # The values are there, in Khmer: the consent purpose and the answer.
     assert "ចែករំលែកជាមួយអង្គការដៃគូ" in text  # Share with partner organisations
     assert "បាទ/ចាស" in text  # yes
+
+
+def test_16_case_list_on_a_phone(live_server, demo, browser: Browser):
+    page = _phone(browser)
+    login(page, live_server.url, "caseworker")
+    page.goto(live_server.url + "/cases/")
+    panel = page.locator("details.filter-panel")
+    assert panel.evaluate("el => el.open") is False
+    expect(page.locator("table.cases tbody tr").first).to_be_in_viewport()
+    panel.get_by_text("Search and filters").click()
+    # "Assigned to me": the label right beside its checkbox.
+    box = page.get_by_label("Assigned to me").bounding_box()
+    label = page.locator("label", has_text="Assigned to me").bounding_box()
+    assert box and label and 0 <= label["x"] - (box["x"] + box["width"]) < 24
+    # Status checkboxes line up in columns.
+    xs = {
+        round(b["x"])
+        for b in (
+            el.bounding_box() for el in page.locator(".case-filters fieldset input").all()[:8]
+        )
+        if b
+    }
+    assert 1 <= len(xs) <= 3, xs
+    # The country picker starts with the region and its usual destinations.
+    values = page.locator(".case-filters select[name=country] option").evaluate_all(
+        "opts => opts.map(o => o.value).filter(v => v)"
+    )
+    assert values[:8] == ["KH", "LA", "MM", "TH", "VN", "CN", "MY", "ID"]
+    assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
+    # Active filters keep it open; a wide screen opens it.
+    page.goto(live_server.url + "/cases/?status=open")
+    assert page.locator("details.filter-panel").evaluate("el => el.open") is True
+    wide = browser.new_context(viewport={"width": 1280, "height": 900}).new_page()
+    login(wide, live_server.url, "caseworker")
+    wide.goto(live_server.url + "/cases/")
+    assert wide.locator("details.filter-panel").evaluate("el => el.open") is True
