@@ -150,3 +150,23 @@ def test_16_case_list_on_a_phone(live_server, demo, browser: Browser):
     login(wide, live_server.url, "caseworker")
     wide.goto(live_server.url + "/cases/")
     assert wide.locator("details.filter-panel").evaluate("el => el.open") is True
+
+
+def test_14_my_repatriations_is_short_on_a_phone(live_server, demo, browser: Browser):
+    from repatriation.models import RepatriationStep, StepStatus
+
+    page = _phone(browser)
+    login(page, live_server.url, "liaison")
+    page.goto(live_server.url + "/repatriation/")
+    expect(page.get_by_role("heading", name="My repatriations")).to_be_visible()
+    plans = page.locator("section.rp-plan")
+    assert plans.count() >= 1
+    # Finished steps are folded away; what needs action is shown.
+    done = RepatriationStep.objects.filter(status=StepStatus.DONE).first()
+    assert done is not None
+    expect(page.locator(f"#rp-step-{done.pk}")).to_be_hidden()
+    expect(page.get_by_role("heading", name="Needs action").first).to_be_visible()
+    height = page.evaluate("document.documentElement.scrollHeight")
+    assert height < 4500, height  # it was 11,426 px with every step expanded
+    page.locator("details.rp-finished summary").first.click()
+    expect(page.locator("details.rp-finished .rp-step").first).to_be_visible()
