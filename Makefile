@@ -5,6 +5,8 @@ VENV := .venv
 PY := $(VENV)/bin/python
 HOST ?= 127.0.0.1
 PORT ?= 8000
+# Links in the demo's emails follow the address served (make run PORT=8001), unless set.
+SITE_URL ?= http://$(HOST):$(PORT)
 
 .PHONY: run test check lint system services venv bench messages makemessages clean
 
@@ -32,9 +34,9 @@ makemessages: venv
 
 run: venv messages
 	$(PY) manage.py migrate --noinput
-	$(PY) manage.py seed_demo
-	@HOST=$(HOST) PORT=$(PORT) scripts/demo-logins.sh
-	$(PY) manage.py runserver $(HOST):$(PORT)
+	SITE_URL=$(SITE_URL) $(PY) manage.py seed_demo
+	@HOST=$(HOST) PORT=$(PORT) PY=$(PY) scripts/demo-logins.sh
+	SITE_URL=$(SITE_URL) $(PY) manage.py runserver $(HOST):$(PORT)
 
 check: venv
 	$(PY) -m ruff check .

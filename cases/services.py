@@ -223,7 +223,7 @@ def distress_call_create(
             case=case,
             kind="call_logged",
             actor=by,
-            data={"channel": str(call.get_channel_display())},
+            data={"channel": call.channel},  # a code: cases/timeline.py shows its label
         )
         audit_record(action=AuditAction.CHANGED, actor=by, target=case, detail={"call": call.pk})
     # Last, in one statement for all persons: the organisation's counter is locked only
@@ -296,7 +296,7 @@ def case_update(
         ):
             raise ValidationError({"assigned_to": _("Assign only to a member of the owner.")})
     changed = [f for f, v in changes.items() if getattr(current, f) != v]
-    old_status = current.get_status_display()
+    old_status = current.status
     for field, value in changes.items():
         setattr(current, field, value)
     if exploitation_types is not None:
@@ -324,7 +324,7 @@ def case_update(
             case=current,
             kind="status_changed",
             actor=by,
-            data={"old": str(old_status), "new": str(current.get_status_display())},
+            data={"old": str(old_status), "new": str(current.status)},  # codes
         )
     if "assigned_to" in changed:
         assignee = current.assigned_to
@@ -444,8 +444,8 @@ def consent_record(
         kind="consent_recorded",
         actor=by,
         data={
-            "purpose": str(consent.get_purpose_display()),
-            "answer": str(_("yes") if granted else _("no")),
+            "purpose": consent.purpose,  # codes: cases/timeline.py shows the labels
+            "answer": "yes" if granted else "no",
         },
     )
     audit_record(action=AuditAction.CHANGED, actor=by, target=case, detail={"consent": consent.pk})
@@ -486,7 +486,7 @@ def consent_withdraw(*, consent: Consent, by: User) -> Consent:
         case=consent.case,
         kind="consent_withdrawn",
         actor=by,
-        data={"purpose": str(consent.get_purpose_display())},
+        data={"purpose": consent.purpose},
     )
     audit_record(
         action=AuditAction.CHANGED,

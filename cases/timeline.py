@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
+from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 
 from .models import Case, TimelineEntry
@@ -37,17 +38,53 @@ def register(kind: str, sentence: Any, *, labels: dict[str, Any] | None = None) 
         }
 
 
+# Entries written before codes were stored hold the English label ("Phone", "Share with
+# partner organisations", "view_case, change_case"): they are read back to their code, so
+# old rows are shown in the reader's language too.
+_ENGLISH: dict[int, dict[str, str]] = {}
+
+
+def _code_of(vocab: dict[str, Any], value: str) -> str | None:
+    reverse = _ENGLISH.get(id(vocab))
+    if reverse is None:
+        with translation.override("en"):
+            reverse = {str(label): code for code, label in vocab.items()}
+        _ENGLISH[id(vocab)] = reverse
+    return reverse.get(value)
+
+
+YES_NO = {"yes": _("yes"), "no": _("no")}
+
+
 def register_core_kinds() -> None:
+    from partners.roles import PERM_LABELS
+
+    from .vocab import CallChannel, CaseStatus, ConsentPurpose
+
     register("case_created", _("Case opened"))
-    register("call_logged", _("Distress call logged (%(channel)s)"))
-    register("status_changed", _("Status changed from %(old)s to %(new)s"))
+    register(
+        "call_logged", _("Distress call logged (%(channel)s)"), labels={"channel": CallChannel}
+    )
+    register(
+        "status_changed",
+        _("Status changed from %(old)s to %(new)s"),
+        labels={"old": CaseStatus, "new": CaseStatus},
+    )
     register("assigned", _("Assigned to %(assignee)s"))
     register("case_updated", _("Case details updated"))
     register("person_updated", _("Person's details corrected"))
     register("note_added", _("Note added"))
     register("note_edited", _("Note corrected"))
-    register("consent_recorded", _("Consent recorded: %(purpose)s (%(answer)s)"))
-    register("consent_withdrawn", _("Consent withdrawn: %(purpose)s"))
+    register(
+        "consent_recorded",
+        _("Consent recorded: %(purpose)s (%(answer)s)"),
+        labels={"purpose": ConsentPurpose, "answer": YES_NO},
+    )
+    register(
+        "consent_withdrawn",
+        _("Consent withdrawn: %(purpose)s"),
+        labels={"purpose": ConsentPurpose},
+    )
     register(
         "case_anonymised",
         _("Case anonymised: %(why)s"),
@@ -58,8 +95,6 @@ def register_core_kinds() -> None:
             }
         },
     )
-    from partners.roles import PERM_LABELS
-
     register(
         "access_granted",
         _("%(organization)s was given access (%(perms)s)"),
@@ -108,7 +143,16 @@ class TimelineItem:
 def _label(vocab: dict[str, Any], value: Any) -> Any:
     if isinstance(value, list):
         return ", ".join(str(_label(vocab, v)) for v in value)
-    return vocab.get(value, value) if isinstance(value, str) else value
+    if not isinstance(value, str):
+        return value
+    if value in vocab:
+        return vocab[value]
+    code = _code_of(vocab, value)
+    if code is not None:
+        return vocab[code]
+    if ", " in value:  # an old row's list, joined before it was stored
+        return _label(vocab, value.split(", "))
+    return value
 
 
 def _sentence(entry: TimelineEntry) -> str:

@@ -52,9 +52,17 @@ class QuickSelect(forms.Select):
         return format_html_join("", "{}", ((p,) for p in out))
 
 
+# The Mekong region and the usual destinations of its trafficked people come first in every
+# country picker (issue 16 item 16); then every other country, alphabetically.
+REGION_FIRST = ("KH", "LA", "MM", "TH", "VN", "CN", "MY", "ID", "SG", "BN", "PH", "TW", "KR", "JP")
+
+
 @functools.cache
 def _country_choices(language: str | None) -> tuple[tuple[str, str], ...]:
-    return tuple((code, str(name)) for code, name in countries)
+    names = {code: str(name) for code, name in countries}
+    first = [(code, names[code]) for code in REGION_FIRST if code in names]
+    rest = [(code, name) for code, name in names.items() if code not in REGION_FIRST]
+    return (*first, *rest)
 
 
 def country_choices() -> list[tuple[str, str]]:

@@ -19,6 +19,13 @@ class ExportsConfig(AppConfig):
 
         retention.register("exports", export_retention.scrub)
 
-        timeline.register("export_requested", _("Case summary requested (%(purpose)s)"))
-        timeline.register("export_downloaded", _("Case summary downloaded (%(purpose)s)"))
+        from .models import ExportPurpose
+
+        purpose = {"purpose": ExportPurpose}  # stored as a code, shown in the reader's language
+        timeline.register(
+            "export_requested", _("Case summary requested (%(purpose)s)"), labels=purpose
+        )
+        timeline.register(
+            "export_downloaded", _("Case summary downloaded (%(purpose)s)"), labels=purpose
+        )
         panels.register("exports", "exports/partials/case_panel.html", case_panel, order=80)

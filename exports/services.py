@@ -47,10 +47,9 @@ def _publish(export_id: int) -> None:
 
 
 def _purpose_for_timeline(export: Export) -> str:
-    # Timeline data is stored once and shown to everyone: the label in the site language,
-    # never the "other" free text (it could name someone).
-    with translation.override(settings.LANGUAGE_CODE):
-        return str(ExportPurpose(export.purpose).label)
+    # Timeline data holds the purpose's code (the page shows its label in the reader's
+    # language, cases/timeline.py), never the "other" free text (it could name someone).
+    return str(export.purpose)
 
 
 class ConsentRefused(PermissionDenied):

@@ -8,23 +8,38 @@ class ReferralsConfig(AppConfig):
 
     def ready(self) -> None:
         from cases import panels, timeline
+        from cases.vocab import ConsentPurpose
         from config import navigation
 
         from .access import may_use_referrals
+        from .models import ReferralService
         from .views import case_panel
 
-        timeline.register("referral_sent", _("Referred to %(to_org)s for %(service)s"))
-        timeline.register("referral_accepted", _("%(to_org)s accepted the %(service)s referral"))
-        timeline.register("referral_declined", _("%(to_org)s declined the %(service)s referral"))
+        # ``data`` holds codes (service, purposes); the page shows them in the reader's language.
+        service = {"service": ReferralService}
         timeline.register(
-            "referral_completed", _("The %(service)s referral to %(to_org)s was completed")
+            "referral_sent", _("Referred to %(to_org)s for %(service)s"), labels=service
         )
         timeline.register(
-            "referral_cancelled", _("The %(service)s referral to %(to_org)s was cancelled")
+            "referral_accepted", _("%(to_org)s accepted the %(service)s referral"), labels=service
+        )
+        timeline.register(
+            "referral_declined", _("%(to_org)s declined the %(service)s referral"), labels=service
+        )
+        timeline.register(
+            "referral_completed",
+            _("The %(service)s referral to %(to_org)s was completed"),
+            labels=service,
+        )
+        timeline.register(
+            "referral_cancelled",
+            _("The %(service)s referral to %(to_org)s was cancelled"),
+            labels=service,
         )
         timeline.register(
             "referral_consent_override",
             _("Missing consent (%(purposes)s) overridden to refer to %(to_org)s"),
+            labels={"purposes": ConsentPurpose},
         )
         from cases import retention
 

@@ -185,7 +185,7 @@ def _release(
             actor=by,
             data={
                 "organization": referral.to_organization.name,
-                "perms": ", ".join(sorted(removed)),
+                "perms": sorted(removed),  # codes: shown in words
             },
         )
         audit_record(
@@ -225,7 +225,7 @@ def _timeline(referral: Referral, kind: str, by: User, **extra) -> None:
         kind=kind,
         actor=by,
         data={
-            "service": str(referral.get_service_display()),
+            "service": referral.service,  # a code: cases/timeline.py shows its label
             "from_org": referral.from_organization.name,
             "to_org": referral.to_organization.name,
             **extra,
@@ -308,12 +308,11 @@ def referral_create(
             {"to_organization": _("This organisation already has a pending referral.")}
         ) from None
     if missing:
-        labels = ", ".join(str(ConsentPurpose(p).label) for p in missing)
         timeline.record(
             case=case,
             kind="referral_consent_override",
             actor=by,
-            data={"purposes": labels, "to_org": to_organization.name},
+            data={"purposes": list(missing), "to_org": to_organization.name},
         )
         audit_record(
             action=AuditAction.CONSENT_OVERRIDE,
@@ -356,7 +355,7 @@ def referral_accept(
             case=referral.case,
             kind="access_granted",
             actor=by,
-            data={"organization": referral.to_organization.name, "perms": ", ".join(sorted(new))},
+            data={"organization": referral.to_organization.name, "perms": sorted(new)},
         )
         audit_record(
             action=AuditAction.GRANTED,

@@ -19,7 +19,7 @@ from cases.models import Case
 from cases.vocab import ConsentPurpose
 from partners.models import User
 
-from . import selectors, services
+from . import next_steps, selectors, services
 from .access import is_receiver, is_sender, may_use_referrals, referral_for
 from .forms import DeclineForm, ReferralForm
 from .list_filters import INCOMING
@@ -81,6 +81,8 @@ def _detail_context(request: HttpRequest, referral: Referral, **extra) -> dict[s
         "may_complete": referral.status == ReferralStatus.ACCEPTED and (receiver or may_cancel),
         "may_cancel": may_cancel,
         "decline_form": extra.pop("decline_form", None) or DeclineForm(),
+        # journeys (issue 16 item 13): what to do next, from the apps that registered it.
+        "next_steps": next_steps.for_referral(user, referral),
         **extra,
     }
 

@@ -11,8 +11,10 @@ class RepatriationConfig(AppConfig):
         from config import navigation
         from partners.roles import Role
 
+        from .models import PlanStatus, StepKind, StepStatus
         from .views import case_panel
 
+        # ``data`` holds codes (statuses, step kinds); shown in the reader's language.
         timeline.register(
             "repatriation_plan_created",
             _("Repatriation plan created (embassy: %(embassy)s; lead: %(lead)s)"),
@@ -21,12 +23,17 @@ class RepatriationConfig(AppConfig):
         timeline.register(
             "repatriation_plan_status",
             _("Repatriation plan status changed from %(old)s to %(new)s"),
+            labels={"old": PlanStatus, "new": PlanStatus},
         )
         timeline.register(
-            "repatriation_step_changed", _("Repatriation step “%(step)s”: %(status)s")
+            "repatriation_step_changed",
+            _("Repatriation step “%(step)s”: %(status)s"),
+            labels={"step": StepKind, "status": StepStatus},
         )
         timeline.register(
-            "repatriation_step_overdue", _("Repatriation step “%(step)s” is past its due date")
+            "repatriation_step_overdue",
+            _("Repatriation step “%(step)s” is past its due date"),
+            labels={"step": StepKind},
         )
         from cases import retention
 
@@ -34,6 +41,11 @@ class RepatriationConfig(AppConfig):
 
         history.register()
         figures.register()
+        from referrals import next_steps
+
+        from .next_step import after_referral
+
+        next_steps.register(after_referral)
         pdf.register()
         retention.register("repatriation", history.scrub)
         panels.register(

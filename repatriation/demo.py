@@ -53,7 +53,7 @@ def seed(*, orgs: dict[str, Organization], users: dict[str, User]) -> None:
                 case=case,
                 kind="access_granted",
                 actor=coordinator,
-                data={"organization": iom.name, "perms": ", ".join(sorted(new))},
+                data={"organization": iom.name, "perms": sorted(new)},
             )
         plan = plan_create(
             case=case,

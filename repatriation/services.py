@@ -185,7 +185,7 @@ def plan_set_status(*, plan: RepatriationPlan, status: str, by: User) -> Repatri
         case=case,
         kind="repatriation_plan_status",
         actor=by,
-        data={"old": str(old.label), "new": str(new.label)},
+        data={"old": old.value, "new": new.value},  # codes: shown in words
     )
     audit_record(
         action=AuditAction.CHANGED,
@@ -285,7 +285,7 @@ def step_update(
     step._history_user = by  # type: ignore[attr-defined]  # change history
     step.save()
 
-    data = {"step": str(step.get_kind_display()), "status": str(new_status.label)}
+    data = {"step": step.kind, "status": new_status.value}  # codes: shown in words
     timeline.record(case=case, kind="repatriation_step_changed", actor=by, data=data)
     audit_record(
         action=AuditAction.CHANGED,
@@ -341,7 +341,7 @@ def steps_flag_overdue(*, today: date | None = None, batch: int = 500) -> int:
             timeline.record(
                 case=case,
                 kind="repatriation_step_overdue",
-                data={"step": str(step.get_kind_display())},
+                data={"step": step.kind},
             )
             org_id = step.responsible_organization_id or case.owner_organization_id
             notify(

@@ -3,6 +3,7 @@ cases.access (404 for what the user may not see, 403 for what they may see but n
 
 from __future__ import annotations
 
+from datetime import timedelta
 from typing import Any
 
 from django.contrib import messages
@@ -11,6 +12,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Exists, OuterRef
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -19,13 +21,15 @@ from audit.models import AuditAction
 from audit.services import audit_record
 from cases import access
 
-from . import selectors, services
+from . import next_step, selectors, services
 from .forms import PlanForm, StepForm, StepItemFormSet, TemplateForm
 from .models import (
+    FINISHED,
     PLAN_TRANSITIONS,
     PlanStatus,
     RepatriationPlan,
     RepatriationStep,
+    StepStatus,
     StepTemplate,
 )
 
@@ -90,10 +94,35 @@ def my_repatriations(request: HttpRequest) -> HttpResponse:
         can_view_identity=Exists(identified.filter(pk=OuterRef("case_id"))),
     )
     rows = [
-        plan_context(p, can_update=p.can_update, can_view_identity=p.can_view_identity)
+        _grouped(plan_context(p, can_update=p.can_update, can_view_identity=p.can_view_identity))
         for p in plans
     ]
     return render(request, "repatriation/my_repatriations.html", {"rows": rows})
+
+
+def _grouped(ctx: dict[str, Any]) -> dict[str, Any]:
+    """My repatriations on a phone (issue 16 item 14): the steps that need action first
+    (the next unfinished one, in progress, blocked, overdue or due within DUE_SOON_DAYS), the later
+    steps and the finished ones folded, so the page stays short."""
+    today = timezone.localdate()
+    soon = today + timedelta(days=selectors.DUE_SOON_DAYS)
+    action: list[dict[str, Any]] = []
+    later: list[dict[str, Any]] = []
+    finished: list[dict[str, Any]] = []
+    for s in ctx["steps"]:
+        step = s["step"]
+        if step.status in FINISHED:
+            finished.append(s)
+        elif (
+            not action  # the next unfinished step: who acts next
+            or s["open"]  # a refused form is shown where it was
+            or step.status in (StepStatus.BLOCKED, StepStatus.IN_PROGRESS)
+            or (step.due_date is not None and step.due_date <= soon)
+        ):
+            action.append(s)
+        else:
+            later.append(s)
+    return {**ctx, "action_steps": action, "later_steps": later, "finished_steps": finished}
 
 
 @login_required
@@ -105,6 +134,7 @@ def plan_edit(request: HttpRequest, case_pk: int) -> HttpResponse:
         initial = {
             "current_country": case.current_country,
             "home_country": case.person.nationality or case.country_of_origin,
+            **next_step.plan_initial(case),  # embassy and lead from the accepted referral
         }
         form = PlanForm(request.POST or None, initial=initial, can_view_identity=can_view_identity)
     else:

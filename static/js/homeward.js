@@ -66,4 +66,17 @@
       el.form.submit();
     }
   });
+  // Panels marked data-open-wide (the case list's filters) are closed on a phone and open
+  // on a wide screen.
+  function openWide() {
+    if (!window.matchMedia("(min-width: 48rem)").matches) return;
+    document.querySelectorAll("details[data-open-wide]").forEach(function (el) {
+      el.open = true;
+    });
+  }
+  if (document.readyState === "loading") {
+    document.addEventListener("DOMContentLoaded", openWide);
+  } else {
+    openWide();
+  }
 })();

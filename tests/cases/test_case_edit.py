@@ -45,7 +45,7 @@ def test_status_change_records_who_and_when(client, caseworker, case_in):
     assert case_in.status == "active" and case_in.status_changed_by == caseworker
     assert case_in.version == 2
     entry = case_in.timeline.get(kind="status_changed")
-    assert entry.data == {"old": "Open", "new": "Active"}
+    assert entry.data == {"old": "open", "new": "active"}  # codes, shown in words
 
 
 def test_second_save_on_a_stale_page_is_refused_and_keeps_input(client, caseworker, org, case_in):

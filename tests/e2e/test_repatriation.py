@@ -17,7 +17,10 @@ EXIT = "Exit clearance / immigration (incl. release from detention)"
 
 
 def _update(page: Page, step_name: str, **fields: str) -> None:
-    page.get_by_text(f"Update {step_name}", exact=True).click()
+    summary = page.get_by_text(f"Update {step_name}", exact=True)
+    if not summary.is_visible():  # a later step: folded on "My repatriations" (issue 16 #14)
+        page.locator("details.rp-later", has=summary).locator("> summary").click()
+    summary.click()
     form = page.get_by_role("form", name=f"Update {step_name}")
     form.get_by_label("Status").select_option(label=fields["status"])
     if "note" in fields:

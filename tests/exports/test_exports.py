@@ -249,7 +249,7 @@ def test_timeline_never_holds_the_free_text(case, coordinator):
         user=coordinator, case_id=case.pk, purpose=ExportPurpose.OTHER, purpose_other="for Sokha"
     )
     entry = TimelineEntry.objects.get(case=case, kind="export_requested")
-    assert entry.data == {"purpose": "Other"}
+    assert entry.data == {"purpose": "other"}  # the code, never the free text
 
 
 def test_panel_list_query_count_is_flat(

@@ -276,7 +276,7 @@ def test_a_step_change_is_on_the_timeline_audited_and_notified(world, plan):
     update(s, world.liaison, status=StepStatus.DONE, note="Passport photo of Ms X")
     entry = TimelineEntry.objects.filter(case=world.case, kind="repatriation_step_changed").get()
     assert entry.actor == world.liaison and entry.organization == world.embassy
-    assert entry.data == {"step": "Travel document issued", "status": "Done"}
+    assert entry.data == {"step": "travel_document", "status": "done"}  # codes, shown in words
     assert AccessEvent.objects.filter(
         action=AuditAction.CHANGED,
         actor=world.liaison,

@@ -5,6 +5,8 @@ given --force, so that demo logins never appear in production by accident."""
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from datetime import timedelta
 from importlib import import_module
 
@@ -12,6 +14,7 @@ from django.apps import apps
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
+from django.test.utils import override_settings
 from django.utils import timezone
 from django.utils.module_loading import module_has_submodule
 
@@ -37,6 +40,26 @@ from partners.models import Organization, OrganizationKind, User
 from partners.roles import Role
 
 DEMO_PASSWORD = "homeward-demo"
+
+CONSOLE_MAIL = "django.core.mail.backends.console.EmailBackend"
+
+
+@contextmanager
+def quiet_console_mail() -> Iterator[Callable[[], int]]:
+    """With the console email backend (make run), the demo's notification emails would print
+    whole before the login banner: send them to memory while seeding and report how many.
+    Any other backend (SMTP, files, tests' locmem) is left as configured."""
+    mailers = getattr(settings, "MAILERS", {})
+    if mailers.get("default", {}).get("BACKEND") != CONSOLE_MAIL:
+        yield lambda: 0
+        return
+    from django.core import mail
+
+    before = len(getattr(mail, "outbox", []))
+    quiet = {**mailers, "default": {"BACKEND": "django.core.mail.backends.locmem.EmailBackend"}}
+    with override_settings(MAILERS=quiet):
+        yield lambda: len(getattr(mail, "outbox", [])) - before
+
 
 ORGANIZATIONS = [
     # code, name, kind, country, city, languages
@@ -301,14 +324,22 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         parser.add_argument("--force", action="store_true", help="Run even with DEBUG=False.")
+        parser.add_argument(
+            "--logins",
+            action="store_true",
+            help="Only print the demo logins (the make run banner, scripts/demo-logins.sh).",
+        )
 
-    def handle(self, *args, force: bool = False, **options):
+    def handle(self, *args, force: bool = False, logins: bool = False, **options):
+        if logins:
+            self._print_logins()
+            return
         if not settings.DEBUG and not force:
             raise CommandError(
                 "seed_demo refuses to run with DEBUG=False: it creates users with a known "
                 "password. Use --force if this really is a demo or test installation."
             )
-        with transaction.atomic():
+        with quiet_console_mail() as quieted, transaction.atomic():
             orgs = self._organizations()
             users = self._users(orgs)
             created = self._cases(orgs, users)
@@ -320,6 +351,23 @@ class Command(BaseCommand):
                 f"{created} new cases. Password for every demo user: {DEMO_PASSWORD}"
             )
         )
+        if quieted():
+            self.stdout.write(
+                f"{quieted()} demo notification emails were not printed (console email backend); "
+                "the notifications are in the app."
+            )
+
+    def _print_logins(self) -> None:
+        """Every demo user (USERS and the superuser), their organisation and role; "2FA" marks
+        those whose role logs in with a second factor."""
+        from partners import twofactor
+
+        names = {code: name for code, name, *_rest in ORGANIZATIONS}
+        for username, _first, _last, org_code, role, _lang in USERS:
+            user = User(username=username, role=role)
+            extra = "  2FA" if twofactor.required_for(user) else ""
+            self.stdout.write(f"    {username:<13} {Role(role).label}, {names[org_code]}{extra}")
+        self.stdout.write(f"    {'admin':<13} superuser (Django admin at /admin/)")
 
     def _app_demos(self, orgs: dict[str, Organization], users: dict[str, User]) -> None:
         """Each app may add its part of the story in ``<app>/demo.py``: a function
@@ -488,7 +536,7 @@ class Command(BaseCommand):
                 case=case,
                 kind="call_logged",
                 actor=worker,
-                data={"channel": call.get_channel_display()},
+                data={"channel": call.channel},
             )
             for purpose in (
                 ConsentPurpose.SHARE_WITH_PARTNERS,
