@@ -25,6 +25,7 @@ from django.views.decorators.http import require_POST
 
 from audit.models import AuditAction
 from audit.services import audit_record
+from notifications import push
 
 from . import selectors, services, twofactor
 from .forms import CodeForm, EnrolForm, InviteForm, RoleForm
@@ -117,6 +118,8 @@ def account(request: HttpRequest) -> HttpResponse:
             "has_authenticator": twofactor.has_authenticator(user),
             "backup_codes_left": twofactor.backup_codes_left(user),
             "two_factor_required": twofactor.required_for(user),
+            "push_devices": list(push.devices_for(user)),
+            "push_public_key": push.public_key() if push.enabled() else "",
         },
     )
 

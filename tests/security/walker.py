@@ -107,6 +107,10 @@ ROUTES: dict[str, Route] = {
     "organisation:user_invite": listing(),
     "organisation:user": obj("other_org_admin", pk="member"),
     "organisation:user_action": obj("other_org_admin", pk="member", action=lit("deactivate")),
+    # notifications/ (Web Push: this device's subscription; the account page's device list)
+    "notifications:push_subscribe": listing(),
+    "notifications:push_unsubscribe": listing(),
+    "notifications:push_device_remove": obj(pk="push_subscription"),
     # audit/
     "audit:events": listing(),
     # cases/

@@ -14,6 +14,7 @@ from cases import access
 from cases.models import DistressCall
 from cases.services import case_note_add, consent_record, distress_call_create
 from exports.services import export_request
+from notifications.models import PushSubscription
 from notifications.services import notify
 from partners.models import OrganizationKind
 from partners.roles import Role
@@ -138,6 +139,10 @@ def build_world(*, person_name: str = SECRET_NAME, text: str = "") -> SimpleName
         params={"ref": text or "x"},
         link="/",
     )
+    # A device of the caseworker's that receives push notifications.
+    w.push_subscription = PushSubscription.objects.create(
+        user=cw, endpoint="https://fcm.googleapis.com/fcm/send/world", p256dh="k", auth="a"
+    )
     return w
 
 
@@ -156,6 +161,7 @@ def kwargs_ids(w: SimpleNamespace) -> dict[str, int]:
         "template": w.template.pk,
         "token": w.token.pk,
         "notification": w.notification.pk,
+        "push_subscription": w.push_subscription.pk,
         "member": w.users["owner_caseworker"].pk,
         "organisation": w.orgs["owner"].pk,
     }
