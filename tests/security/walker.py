@@ -102,6 +102,11 @@ ROUTES: dict[str, Route] = {
     "password_set": public("signed one-time token, checked by Django"),
     "two_factor_setup": listing(),
     "two_factor_backup_codes": listing(),
+    "login_passkey_options": public("second login step (a passkey), for the password-checked user"),
+    "login_passkey": public("second login step (a passkey), for the password-checked user"),
+    "passkey_register_options": listing(),
+    "passkey_register": listing(),
+    "passkey_remove": obj(pk="passkey"),
     # partners/ (org admins manage their organisation's users)
     "organisation:users": listing(),
     "organisation:user_invite": listing(),

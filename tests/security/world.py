@@ -16,7 +16,7 @@ from cases.services import case_note_add, consent_record, distress_call_create
 from exports.services import export_request
 from notifications.models import PushSubscription
 from notifications.services import notify
-from partners.models import OrganizationKind
+from partners.models import OrganizationKind, Passkey
 from partners.roles import Role
 from referrals import services as referrals
 from repatriation.models import Situation
@@ -143,6 +143,12 @@ def build_world(*, person_name: str = SECRET_NAME, text: str = "") -> SimpleName
     w.push_subscription = PushSubscription.objects.create(
         user=cw, endpoint="https://fcm.googleapis.com/fcm/send/world", p256dh="k", auth="a"
     )
+    # A passkey of a member of the owner organisation outside the matrix's columns (a
+    # second factor would make the columns' password-only test logins owe their code).
+    keeper = UserFactory(username="s-passkey-keeper", organization=w.orgs["owner"])
+    w.passkey = Passkey.objects.create(
+        user=keeper, name="Phone", confirmed=True, credential_id=b"world", public_key=b"k"
+    )
     return w
 
 
@@ -162,6 +168,7 @@ def kwargs_ids(w: SimpleNamespace) -> dict[str, int]:
         "token": w.token.pk,
         "notification": w.notification.pk,
         "push_subscription": w.push_subscription.pk,
+        "passkey": w.passkey.pk,
         "member": w.users["owner_caseworker"].pk,
         "organisation": w.orgs["owner"].pk,
     }
