@@ -7,7 +7,10 @@ from .services import audit_record
 
 @receiver(user_logged_in)
 def on_login(sender, request, user, **kwargs):
-    audit_record(action=AuditAction.LOGIN, actor=user, request=request)
+    # Which second factor opened the session (totpdevice, staticdevice, passkey), if any.
+    device = getattr(user, "otp_device", None)
+    detail = {"second_factor": type(device).__name__.lower()} if device is not None else None
+    audit_record(action=AuditAction.LOGIN, actor=user, request=request, detail=detail)
 
 
 @receiver(user_logged_out)

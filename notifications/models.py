@@ -38,3 +38,61 @@ class Notification(models.Model):
 
     def __str__(self) -> str:
         return f"{self.kind} → {self.recipient_id}"
+
+
+class PushSubscription(models.Model):
+    """One device (one browser on one phone) that asked for push notifications: the Web Push
+    endpoint and keys its browser gave us. Removed when its user logs out on that device,
+    when the user is deactivated, and when the push service says it is gone (404/410)."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="push_subscriptions"
+    )
+    # The push service's URL for this device. Unique: a shared phone's browser has one
+    # endpoint, and it belongs to whoever turned notifications on last.
+    endpoint = models.URLField(max_length=1000, unique=True)
+    p256dh = models.CharField(max_length=100)  # the browser's public key, base64url
+    auth = models.CharField(max_length=50)  # the browser's auth secret, base64url
+    label = models.CharField(max_length=100, blank=True)  # from the user agent: "Chrome on Android"
+    created_at = models.DateTimeField(default=timezone.now)
+    last_success_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.label or 'device'} of {self.user_id}"
+
+
+class PushDelivery(models.Model):
+    """The push of one notification to one device: the outbox row of the push channel, as the
+    notification row is the email's. Sent at most once (the row is locked while sending and
+    marked in the same transaction); a sweep re-publishes those still unsent."""
+
+    notification = models.ForeignKey(
+        Notification, on_delete=models.CASCADE, related_name="push_deliveries"
+    )
+    subscription = models.ForeignKey(
+        PushSubscription, on_delete=models.CASCADE, related_name="deliveries"
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+    sent_at = models.DateTimeField(null=True, blank=True)
+    attempts = models.PositiveSmallIntegerField(default=0)
+    last_error = models.CharField(max_length=300, blank=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["notification", "subscription"], name="push_delivery_once"
+            )
+        ]
+        indexes = [
+            models.Index(
+                fields=["created_at"],
+                name="push_delivery_unsent",
+                condition=models.Q(sent_at__isnull=True),
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"push {self.notification_id} → {self.subscription_id}"

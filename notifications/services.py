@@ -14,6 +14,8 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from .models import Notification
+from .push import queue as push_queue
+from .push import wanted as push_wanted
 
 logger = logging.getLogger(__name__)
 
@@ -55,10 +57,12 @@ def notify(
     params: dict | None = None,
     link: str = "",
     email: bool = True,
+    push: bool | None = None,
 ) -> list[Notification]:
     """Write one notification per recipient, in the caller's transaction, with ``message``
     (a lazy translatable format string) rendered in each recipient's language. Emails are
-    queued once the transaction commits.
+    queued once the transaction commits, and so are the pushes to the recipients' devices
+    when ``push`` is true (None: if ``kind`` is in settings.PUSH_NOTIFICATION_KINDS).
 
     ``params`` must not identify a person: references, services and organisations only."""
     rows = []
@@ -79,6 +83,8 @@ def notify(
     if wanted:
         # One task per notice: its recipients' emails go out over one mail connection.
         transaction.on_commit(partial(_publish_many, wanted), robust=True)
+    if push_wanted(kind, push):
+        push_queue(created)
     return created
 
 

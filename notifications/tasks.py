@@ -2,7 +2,7 @@ from smtplib import SMTPException
 
 from celery import shared_task
 
-from . import services
+from . import push, services
 
 
 @shared_task(
@@ -31,3 +31,20 @@ def send_notification_emails(notification_ids: list[int]) -> int:
 @shared_task
 def sweep_unsent() -> int:
     return services.notifications_sweep()
+
+
+@shared_task(
+    autoretry_for=(Exception,),
+    retry_backoff=True,
+    retry_backoff_max=600,
+    max_retries=10,
+    acks_late=True,
+)
+def send_push_deliveries(delivery_ids: list[int]) -> int:
+    """Web Push to devices (notifications/push.py); each delivery at most once."""
+    return push.deliveries_send(delivery_ids=delivery_ids)
+
+
+@shared_task
+def sweep_unsent_pushes() -> int:
+    return push.sweep()

@@ -1,10 +1,14 @@
+import json
+
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from . import selectors, services
+from . import push, selectors, services
 from .models import Notification
 
 PAGE_SIZE = 50
@@ -57,3 +61,61 @@ def open_notification(request: HttpRequest, pk: int) -> HttpResponse:
     if row.link.startswith("/") and not row.link.startswith("//"):
         return redirect(row.link)
     return redirect("notifications:list")
+
+
+# --- Web Push: this device's subscription (static/js/push.js) ---------------------------------
+
+
+def _json_body(request: HttpRequest) -> dict:
+    if len(request.body) > 4096:
+        return {}
+    try:
+        data = json.loads(request.body or b"{}")
+    except (ValueError, UnicodeDecodeError):
+        return {}
+    return data if isinstance(data, dict) else {}
+
+
+@login_required
+@require_POST
+def push_subscribe(request: HttpRequest) -> HttpResponse:
+    """Store the browser's PushSubscription (JSON, as ``subscription.toJSON()`` gives it)."""
+    if not push.enabled():
+        return JsonResponse({"error": _("Push notifications are not set up.")}, status=503)
+    data = _json_body(request)
+    keys = data.get("keys")
+    if not isinstance(keys, dict):
+        keys = {}
+    try:
+        sub = push.subscribe(
+            user=request.user,
+            endpoint=data.get("endpoint") or "",
+            p256dh=keys.get("p256dh") or "",
+            auth=keys.get("auth") or "",
+            user_agent=request.headers.get("User-Agent", ""),
+            session=request.session,
+        )
+    except push.InvalidSubscription:
+        return JsonResponse(
+            {"error": _("This browser's push subscription was not accepted.")}, status=400
+        )
+    return JsonResponse({"id": sub.pk, "label": sub.label}, status=201)
+
+
+@login_required
+@require_POST
+def push_unsubscribe(request: HttpRequest) -> HttpResponse:
+    """This device turns notifications off (the endpoint it is subscribed with)."""
+    endpoint = _json_body(request).get("endpoint") or ""
+    removed = push.unsubscribe(user=request.user, endpoint=str(endpoint)[:1000])
+    return JsonResponse({"removed": removed})
+
+
+@login_required
+@require_POST
+def push_device_remove(request: HttpRequest, pk: int) -> HttpResponse:
+    """Remove one of the user's devices from the account page's list."""
+    if not push.unsubscribe(user=request.user, pk=pk):
+        raise Http404
+    messages.success(request, _("That device will no longer receive notifications."))
+    return redirect("account")

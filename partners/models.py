@@ -1,7 +1,9 @@
 from django.contrib.auth.models import AbstractUser, Group
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django_countries.fields import CountryField
+from django_otp.models import Device
 
 from .roles import Role, role_allows
 
@@ -52,7 +54,7 @@ class Organization(models.Model):
         return self.kind == OrganizationKind.EMBASSY
 
 
-class User(AbstractUser):
+class User(AbstractUser):  # type: ignore[django-manager-missing]  # Passkey.user (django-otp)
     organization = models.ForeignKey(
         Organization,
         on_delete=models.PROTECT,
@@ -81,3 +83,25 @@ class User(AbstractUser):
     @property
     def is_org_admin(self) -> bool:
         return self.role == Role.ORG_ADMIN
+
+
+class Passkey(Device):
+    """A WebAuthn credential (a passkey on a phone, a security key) as a second factor beside
+    the authenticator app (partners/passkeys.py). A django-otp device, so that a session
+    opened with it counts as verified; it verifies assertions, never typed codes."""
+
+    credential_id = models.BinaryField(max_length=1023, unique=True)
+    public_key = models.BinaryField(max_length=2048)  # COSE
+    # The authenticator's signature counter: an assertion must raise it (a cloned key would
+    # repeat a count). Authenticators that keep no counter always send 0.
+    sign_count = models.PositiveBigIntegerField(default=0)
+    transports = models.JSONField(default=list, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+    last_used_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("passkey")
+        verbose_name_plural = _("passkeys")
+
+    def verify_token(self, token) -> bool:
+        return False

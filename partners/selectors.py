@@ -3,7 +3,7 @@ from __future__ import annotations
 from django.db.models import Exists, OuterRef, QuerySet
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from .models import User
+from .models import Passkey, User
 from .roles import Role
 
 
@@ -20,7 +20,8 @@ def can_manage_users(user) -> bool:
 def manageable_users(admin) -> QuerySet[User]:
     """The users ``admin`` may manage: members of the admin's organisation, never staff or
     superusers (the platform's own accounts). Empty for anyone but an org admin. Rows carry
-    ``has_two_factor`` so that a list needs no query per row."""
+    ``has_two_factor`` (an authenticator app) and ``has_passkeys`` so that a list needs no
+    query per row."""
     if not can_manage_users(admin):
         return User.objects.none()
     return (
@@ -28,7 +29,8 @@ def manageable_users(admin) -> QuerySet[User]:
             organization_id=admin.organization_id, is_staff=False, is_superuser=False
         )
         .annotate(
-            has_two_factor=Exists(TOTPDevice.objects.filter(user=OuterRef("pk"), confirmed=True))
+            has_two_factor=Exists(TOTPDevice.objects.filter(user=OuterRef("pk"), confirmed=True)),
+            has_passkeys=Exists(Passkey.objects.filter(user=OuterRef("pk"), confirmed=True)),
         )
         .order_by("username")
     )

@@ -146,6 +146,15 @@ def user_two_factor_reset(*, by: User, user: User, request=None) -> None:
     twofactor.two_factor_remove(user=user, by=by, request=request)
 
 
+def user_passkeys_reset(*, by: User, user: User, request=None) -> int:
+    """A lost or shared phone: remove the member's passkeys (audited). Their authenticator
+    app, if any, stays."""
+    from . import passkeys
+
+    _require_manageable(by, user)
+    return passkeys.remove_all(user=user, by=by, request=request)
+
+
 def password_link_email_send(*, user_id: int) -> bool:
     """Email an active user a link to set their password. The email names the organisation
     and the username only: no case data."""

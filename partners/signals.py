@@ -39,7 +39,7 @@ def start_session_obligations(sender, request, user, **kwargs) -> None:
     request.session.pop(twofactor.OBLIGATION_KEY, None)
     if getattr(user, "otp_device", None) is not None:
         return
-    if twofactor.has_authenticator(user):
+    if twofactor.has_second_factor(user):
         request.session[twofactor.OBLIGATION_KEY] = twofactor.VERIFY
     elif twofactor.required_for(user):
         request.session[twofactor.OBLIGATION_KEY] = twofactor.ENROL

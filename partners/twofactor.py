@@ -47,6 +47,13 @@ def has_authenticator(user) -> bool:
     return TOTPDevice.objects.filter(user=user, confirmed=True).exists()
 
 
+def has_second_factor(user) -> bool:
+    """An authenticator app or a passkey: the login then asks for one of them."""
+    from .passkeys import has_passkeys
+
+    return has_authenticator(user) or has_passkeys(user)
+
+
 def backup_codes_left(user) -> int:
     return StaticToken.objects.filter(device__user=user, device__confirmed=True).count()
 

@@ -3,6 +3,7 @@ management. HTTP only: the rules are in twofactor.py, services.py and selectors.
 
 from __future__ import annotations
 
+import json
 from typing import cast
 
 from axes.handlers.proxy import AxesProxyHandler
@@ -14,7 +15,7 @@ from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.signals import user_login_failed
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse, reverse_lazy
 from django.utils.decorators import method_decorator
@@ -25,8 +26,9 @@ from django.views.decorators.http import require_POST
 
 from audit.models import AuditAction
 from audit.services import audit_record
+from notifications import push
 
-from . import selectors, services, twofactor
+from . import passkeys, selectors, services, twofactor
 from .forms import CodeForm, EnrolForm, InviteForm, LoginForm, RoleForm
 from .models import User
 
@@ -42,7 +44,7 @@ class PasswordLoginView(auth_views.LoginView):
 
     def form_valid(self, form):
         user = form.get_user()
-        if twofactor.has_authenticator(user):
+        if twofactor.has_second_factor(user):
             twofactor.pending_login_start(self.request, user=user, next_url=self.get_success_url())
             return redirect("login_code")
         return super().form_valid(form)
@@ -77,7 +79,71 @@ def login_code(request: HttpRequest) -> HttpResponse:
             "otp_token",
             _("That code is not right or was already used. Wait for a new code and try again."),
         )
-    return render(request, "registration/login_code.html", {"form": form})
+    return render(
+        request,
+        "registration/login_code.html",
+        {
+            "form": form,
+            "has_authenticator": twofactor.has_authenticator(user),
+            "has_passkeys": passkeys.has_passkeys(user),
+        },
+    )
+
+
+def _pending_user(request: HttpRequest):
+    """The user whose password was right and whose second factor is awaited, or None."""
+    pending = twofactor.pending_login(request)
+    if pending is None:
+        return None, None
+    return User.objects.filter(pk=pending["user_id"], is_active=True).first(), pending
+
+
+def _json_body(request: HttpRequest) -> dict:
+    if len(request.body) > 16384:
+        return {}
+    try:
+        data = json.loads(request.body or b"{}")
+    except (ValueError, UnicodeDecodeError):
+        return {}
+    return data if isinstance(data, dict) else {}
+
+
+@require_POST
+@never_cache
+def login_passkey_options(request: HttpRequest) -> HttpResponse:
+    """Step two with a passkey: the challenge for the waiting user's passkeys."""
+    user, _pending = _pending_user(request)
+    if user is None or not passkeys.has_passkeys(user):
+        return JsonResponse({"error": _("Please log in again.")}, status=400)
+    options = passkeys.authentication_options(user=user, session=request.session)
+    return HttpResponse(options, content_type="application/json")
+
+
+@require_POST
+@never_cache
+def login_passkey(request: HttpRequest) -> HttpResponse:
+    """Step two with a passkey: verify the assertion and log in. A refused assertion counts
+    as a failed login (audited; django-axes locks after too many)."""
+    user, pending = _pending_user(request)
+    if user is None or pending is None:
+        return JsonResponse({"error": _("Please log in again.")}, status=400)
+    credentials = {"username": user.get_username()}
+    if not AxesProxyHandler.is_allowed(request, credentials):
+        del request.session[twofactor.PENDING_LOGIN_KEY]
+        return get_lockout_response(request, None, credentials)
+    try:
+        passkey = passkeys.authenticate(
+            user=user, session=request.session, credential=_json_body(request)
+        )
+    except passkeys.PasskeyError:
+        user_login_failed.send(sender=__name__, credentials=credentials, request=request)
+        return JsonResponse(
+            {"error": _("That passkey was not accepted. Try again or use a code.")}, status=400
+        )
+    del request.session[twofactor.PENDING_LOGIN_KEY]
+    user.otp_device = passkey
+    auth_login(request, user, backend=pending["backend"])
+    return JsonResponse({"redirect": pending["next"]})
 
 
 def lockout_response(request: HttpRequest, original_response=None, credentials=None):
@@ -118,6 +184,9 @@ def account(request: HttpRequest) -> HttpResponse:
             "has_authenticator": twofactor.has_authenticator(user),
             "backup_codes_left": twofactor.backup_codes_left(user),
             "two_factor_required": twofactor.required_for(user),
+            "passkeys": list(passkeys.for_user(user)),
+            "push_devices": list(push.devices_for(user)),
+            "push_public_key": push.public_key() if push.enabled() else "",
         },
     )
 
@@ -168,6 +237,66 @@ def backup_codes_new(request: HttpRequest) -> HttpResponse:
         raise PermissionDenied
     codes = twofactor.backup_codes_regenerate(user=request.user, request=request)
     return render(request, "accounts/backup_codes.html", {"codes": codes})
+
+
+def _may_change_factors(request: HttpRequest) -> bool:
+    """Adding or removing a second factor needs a session opened with one, if the user has
+    one (a stolen password alone must not swap the second factor)."""
+    user = request.user
+    return not twofactor.has_second_factor(user) or user.is_verified()  # type: ignore[union-attr]
+
+
+@login_required
+@require_POST
+@never_cache
+def passkey_register_options(request: HttpRequest) -> HttpResponse:
+    if not _may_change_factors(request):
+        raise PermissionDenied
+    options = passkeys.registration_options(user=request.user, session=request.session)
+    return HttpResponse(options, content_type="application/json")
+
+
+@login_required
+@require_POST
+@never_cache
+def passkey_register(request: HttpRequest) -> HttpResponse:
+    """Keep the passkey the browser created (JSON: name and credential)."""
+    if not _may_change_factors(request):
+        raise PermissionDenied
+    data = _json_body(request)
+    name = data.get("name")
+    if not isinstance(name, str) or not name.strip():
+        return JsonResponse({"error": _("Give the passkey a name.")}, status=400)
+    credential = data.get("credential")
+    try:
+        passkey = passkeys.register(
+            user=request.user,
+            session=request.session,
+            name=name,
+            credential=credential if isinstance(credential, dict) else {},
+            request=request,
+        )
+    except passkeys.PasskeyError:
+        return JsonResponse({"error": _("The passkey could not be added. Try again.")}, status=400)
+    if not request.user.is_verified():  # type: ignore[union-attr]
+        # The first second factor: this session counts as opened with it.
+        from django_otp import login as otp_login
+
+        otp_login(request, passkey)
+        request.session.pop(twofactor.OBLIGATION_KEY, None)
+    messages.success(request, _("Passkey added."))
+    return JsonResponse({"redirect": reverse("account")}, status=201)
+
+
+@login_required
+@require_POST
+def passkey_remove(request: HttpRequest, pk: int) -> HttpResponse:
+    if not _may_change_factors(request):
+        raise PermissionDenied
+    if not passkeys.remove(user=request.user, passkey_id=pk, request=request):
+        raise Http404
+    messages.success(request, _("Passkey removed."))
+    return redirect("account")
 
 
 @method_decorator(never_cache, name="dispatch")
@@ -285,6 +414,9 @@ def user_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
         elif action == "unlock":
             services.user_unlock(by=admin, user=member, request=request)
             messages.success(request, _("%(u)s can log in again.") % {"u": member.username})
+        elif action == "reset-passkeys":
+            services.user_passkeys_reset(by=admin, user=member, request=request)
+            messages.success(request, _("Passkeys removed for %(u)s.") % {"u": member.username})
         elif action == "reset-two-factor":
             services.user_two_factor_reset(by=admin, user=member, request=request)
             messages.success(

@@ -311,6 +311,8 @@ def step_update(
             "status": new_status.label,
         },
         link=_case_link(case),
+        # A blocked step reaches the phones of those who turned push on (notifications/push.py).
+        push=new_status == StepStatus.BLOCKED,
     )
     return step
 

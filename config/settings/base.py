@@ -248,6 +248,11 @@ CELERY_BEAT_SCHEDULE: dict[str, dict] = {
         "task": "cases.tasks.anonymise_expired_cases",
         "schedule": timedelta(days=1),
     },
+    # Web Push deliveries still unsent (notifications/push.py).
+    "notifications-push-sweep": {
+        "task": "notifications.tasks.sweep_unsent_pushes",
+        "schedule": timedelta(minutes=2),
+    },
     # Kept API answers may hold identity: deleted once a client can no longer retry.
     "api-purge-idempotency-records": {
         "task": "api.tasks.purge_idempotency_records",
@@ -357,6 +362,34 @@ AXES_DISABLE_ACCESS_LOG = True
 AXES_SENSITIVE_PARAMETERS = ["password", "otp_token", "csrfmiddlewaretoken"]
 # Invitation and password links stay valid this long.
 PASSWORD_RESET_TIMEOUT = 60 * 60 * 24 * 3
+
+# Passkeys (WebAuthn) as a second factor (partners/passkeys.py). The relying party is this
+# site: its ID is SITE_URL's host and the origin SITE_URL's, unless set here.
+WEBAUTHN_RP_ID = env("WEBAUTHN_RP_ID", "")
+WEBAUTHN_ORIGIN = env("WEBAUTHN_ORIGIN", "")
+WEBAUTHN_RP_NAME = "Homeward"
+# A registration or login challenge must be answered within this many seconds, once.
+WEBAUTHN_CHALLENGE_SECONDS = 300
+
+# Web Push (notifications/push.py). Keys from the environment (python -m notifications.vapid
+# makes a pair); without them the push section of the account page says it is not set up.
+VAPID_PUBLIC_KEY = env("VAPID_PUBLIC_KEY", "")
+VAPID_PRIVATE_KEY = env("VAPID_PRIVATE_KEY", "")
+VAPID_SUBJECT = env("VAPID_SUBJECT", "mailto:admin@homeward.invalid")
+# The server POSTs to a subscription's endpoint: only to these push services (and their
+# subdomains), over HTTPS, so that a forged subscription cannot make us call anything else.
+PUSH_SERVICE_HOSTS = env_list(
+    "PUSH_SERVICE_HOSTS",
+    "fcm.googleapis.com,updates.push.services.mozilla.com,push.services.mozilla.com,"
+    "web.push.apple.com,notify.windows.com",
+)
+PUSH_ALLOW_HTTP = False
+# Kinds pushed to devices unless notify() says otherwise (push=True/False): a new referral,
+# a referral past its deadline, a follow-up due. A blocked repatriation step is pushed by
+# its caller (push=True for that status only).
+PUSH_NOTIFICATION_KINDS = env_list(
+    "PUSH_NOTIFICATION_KINDS", "referral_received,referral_overdue,follow_up_due"
+)
 
 # Referral deadlines by urgency, in hours (issue: referrals).
 REFERRAL_RESPONSE_HOURS = {"immediate": 4, "urgent": 24, "routine": 72}

@@ -5,7 +5,7 @@ import os
 from fieldcrypt.keys import local_keys
 
 from .base import *  # noqa: F403
-from .base import BASE_DIR, env_bool
+from .base import BASE_DIR, VAPID_PRIVATE_KEY, VAPID_PUBLIC_KEY, env_bool
 
 DEBUG = env_bool("DEBUG", True)
 
@@ -21,3 +21,10 @@ BACKUP_KEY = os.environ.get("HOMEWARD_BACKUP_KEY") or _keys["HOMEWARD_BACKUP_KEY
 
 WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = True
+
+# Web Push on `make run`: a local VAPID pair under var/ unless the environment has one.
+if not (VAPID_PUBLIC_KEY and VAPID_PRIVATE_KEY):
+    from notifications.vapid import local_keys
+
+    _vapid = local_keys(BASE_DIR / "var" / "vapid.json")
+    VAPID_PUBLIC_KEY, VAPID_PRIVATE_KEY = _vapid["public"], _vapid["private"]

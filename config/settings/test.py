@@ -54,3 +54,18 @@ CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"
 # The general suite logs in with a password only; tests/accounts/ turn 2FA enforcement on.
 OTP_REQUIRED_ROLES = []
 OTP_REQUIRED_FOR_ALL = False
+
+# Web Push: a pair made for this run (never committed); the tests' push service listens on
+# loopback over HTTP.
+if not os.environ.get("VAPID_PRIVATE_KEY"):
+    from notifications.vapid import generate as _generate_vapid
+
+    _vapid = _generate_vapid()
+    os.environ["VAPID_PUBLIC_KEY"], os.environ["VAPID_PRIVATE_KEY"] = (
+        _vapid["public"],
+        _vapid["private"],
+    )
+VAPID_PUBLIC_KEY = os.environ["VAPID_PUBLIC_KEY"]
+VAPID_PRIVATE_KEY = os.environ["VAPID_PRIVATE_KEY"]
+PUSH_SERVICE_HOSTS = ["127.0.0.1", "localhost"]
+PUSH_ALLOW_HTTP = True

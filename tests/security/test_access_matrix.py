@@ -37,6 +37,8 @@ MATRIX_TEXT = """
 # route                   method ids                   cw  co  adm li  oth oadm pen acc dec can emb
 organisation:user          get   -                     403 403 200 403 403 404  403 403 403 403  403
 organisation:user_action   post  -                     403 403 302 403 403 404  403 403 403 403  403
+notifications:push_device_remove post -                302 404 404 404 404 404  404 404 404 404  404
+passkey_remove             post  -                     404 404 404 404 404 404  404 404 404 404  404
 cases:detail               get   -                     200 200 404 200 404 404  404 200 404 404  200
 cases:edit                 get   -                     200 200 404 403 404 404  404 403 404 404  403
 cases:edit                 post  -                     422 422 404 403 404 404  404 403 404 404  403

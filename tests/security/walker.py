@@ -102,11 +102,20 @@ ROUTES: dict[str, Route] = {
     "password_set": public("signed one-time token, checked by Django"),
     "two_factor_setup": listing(),
     "two_factor_backup_codes": listing(),
+    "login_passkey_options": public("second login step (a passkey), for the password-checked user"),
+    "login_passkey": public("second login step (a passkey), for the password-checked user"),
+    "passkey_register_options": listing(),
+    "passkey_register": listing(),
+    "passkey_remove": obj(pk="passkey"),
     # partners/ (org admins manage their organisation's users)
     "organisation:users": listing(),
     "organisation:user_invite": listing(),
     "organisation:user": obj("other_org_admin", pk="member"),
     "organisation:user_action": obj("other_org_admin", pk="member", action=lit("deactivate")),
+    # notifications/ (Web Push: this device's subscription; the account page's device list)
+    "notifications:push_subscribe": listing(),
+    "notifications:push_unsubscribe": listing(),
+    "notifications:push_device_remove": obj(pk="push_subscription"),
     # audit/
     "audit:events": listing(),
     # cases/

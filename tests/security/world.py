@@ -14,8 +14,9 @@ from cases import access
 from cases.models import DistressCall
 from cases.services import case_note_add, consent_record, distress_call_create
 from exports.services import export_request
+from notifications.models import PushSubscription
 from notifications.services import notify
-from partners.models import OrganizationKind
+from partners.models import OrganizationKind, Passkey
 from partners.roles import Role
 from referrals import services as referrals
 from repatriation.models import Situation
@@ -138,6 +139,16 @@ def build_world(*, person_name: str = SECRET_NAME, text: str = "") -> SimpleName
         params={"ref": text or "x"},
         link="/",
     )
+    # A device of the caseworker's that receives push notifications.
+    w.push_subscription = PushSubscription.objects.create(
+        user=cw, endpoint="https://fcm.googleapis.com/fcm/send/world", p256dh="k", auth="a"
+    )
+    # A passkey of a member of the owner organisation outside the matrix's columns (a
+    # second factor would make the columns' password-only test logins owe their code).
+    keeper = UserFactory(username="s-passkey-keeper", organization=w.orgs["owner"])
+    w.passkey = Passkey.objects.create(
+        user=keeper, name="Phone", confirmed=True, credential_id=b"world", public_key=b"k"
+    )
     return w
 
 
@@ -156,6 +167,8 @@ def kwargs_ids(w: SimpleNamespace) -> dict[str, int]:
         "template": w.template.pk,
         "token": w.token.pk,
         "notification": w.notification.pk,
+        "push_subscription": w.push_subscription.pk,
+        "passkey": w.passkey.pk,
         "member": w.users["owner_caseworker"].pk,
         "organisation": w.orgs["owner"].pk,
     }
