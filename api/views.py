@@ -25,10 +25,10 @@ from rest_framework.views import APIView
 
 from audit.models import AuditAction
 from audit.services import audit_record, audit_record_many
-from cases import access, selectors
+from cases import access
 from cases.models import CaseExploitation, CaseNote, Consent
 from cases.services import case_note_add
-from cases.vocab import CaseStatus, ExploitationType, Urgency
+from cases.usecases import case_search
 from notifications.models import Notification
 from partners.models import Organization
 from partners.roles import Role
@@ -37,6 +37,7 @@ from repatriation.models import RepatriationPlan, RepatriationStep
 
 from . import examples as ex
 from . import serializers as s
+from .filters import CaseSearchParameters
 from .idempotency import idempotent
 from .models import ApiToken
 from .throttling import TokenEndpointThrottle
@@ -136,81 +137,25 @@ class CaseViewSet(viewsets.ReadOnlyModelViewSet):
 
     serializer_class = s.CaseSerializer
 
+    # The query parameters and their OpenAPI description come from the filter registry.
+    filter_backends = [CaseSearchParameters]
+
     def get_queryset(self):
-        return _case_queryset(selectors.case_list(self.request.user, filters=self._filters()))
+        return _case_queryset(self._search().cases)
 
-    def _filters(self) -> selectors.CaseFilters:
-        """The case page's filters, checked by the page's own form; a name or phone search
-        needs a role that may see identity, as on the page."""
-        import phonenumbers
-
-        from cases.forms import CaseListForm
-
-        form = CaseListForm(self.request.query_params)
-        _form_valid(form)
-        data = form.cleaned_data
-        filters = selectors.CaseFilters(
-            q=(data.get("q") or "").strip(),
-            search_by=data.get("by") or "reference",
-            status=data.get("status") or "",
-            urgency=data.get("urgency") or "",
-            exploitation=data.get("exploitation") or "",
-            country=data.get("country") or "",
-            mine=bool(data.get("mine")),
-            group=data.get("group"),
-            sort=data.get("sort") or "updated",
+    def _search(self):
+        """The case page's search and filters (cases/usecases.py): a name or phone search
+        needs a role that may see identity (403), a bad value answers 400."""
+        result, errors = case_search(
+            self.request.user, self.request.query_params, request=self.request, via="api"
         )
-        if filters.q and filters.search_by in ("name", "phone"):
-            if not access.may_search_identity(self.request.user):
-                raise PermissionDenied_(
-                    _(
-                        "Your role may not search by name or phone. "
-                        "Search by case reference instead."
-                    )
-                )
-            if filters.search_by == "phone":
-                org = self.request.user.organization
-                try:
-                    number = phonenumbers.parse(filters.q, str(org.country) if org else None)
-                    if not phonenumbers.is_valid_number(number):
-                        raise phonenumbers.NumberParseException(0, "invalid")
-                except phonenumbers.NumberParseException:
-                    raise ValidationError({"q": [_("This is not a valid phone number.")]}) from None
-                filters.phone_e164 = phonenumbers.format_number(
-                    number, phonenumbers.PhoneNumberFormat.E164
-                )
-            # The search term itself is identity and stays out of the audit log.
-            audit_record(
-                action=AuditAction.SEARCHED_IDENTITY,
-                actor=self.request.user,
-                request=self.request,
-                detail={"by": filters.search_by, "via": "api"},
-            )
-        return filters
+        if result.forbidden:
+            raise PermissionDenied_(result.forbidden)
+        if errors:
+            raise ValidationError(errors)
+        return result
 
     @extend_schema(
-        parameters=[
-            OpenApiParameter("q", OpenApiTypes.STR, description="Search text (see 'by')"),
-            OpenApiParameter(
-                "by",
-                OpenApiTypes.STR,
-                enum=["reference", "name", "phone"],
-                description="Search by reference (default), name or phone (identity roles only)",
-            ),
-            OpenApiParameter("status", OpenApiTypes.STR, enum=list(CaseStatus.values)),
-            OpenApiParameter("urgency", OpenApiTypes.STR, enum=list(Urgency.values)),
-            OpenApiParameter("exploitation", OpenApiTypes.STR, enum=list(ExploitationType.values)),
-            OpenApiParameter(
-                "country", OpenApiTypes.STR, description="Country of exploitation (ISO code)"
-            ),
-            OpenApiParameter("mine", OpenApiTypes.BOOL, description="Assigned to me"),
-            OpenApiParameter("group", OpenApiTypes.INT, description="Cases of one call group"),
-            OpenApiParameter(
-                "sort",
-                OpenApiTypes.STR,
-                enum=["updated", "created", "urgency", "status", "reference"],
-            ),
-        ],
         examples=[
             OpenApiExample(
                 "A page of cases",

@@ -2,22 +2,17 @@
 
 from __future__ import annotations
 
-import phonenumbers
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
-from django.utils.translation import gettext as _
 
-from audit.models import AuditAction
-from audit.services import audit_record
-
-from .. import access, list_filters, selectors
+from .. import access, selectors
 from ..forms import CaseListForm
-from ..models import Case
 from ..redaction import person_for
+from ..usecases import case_search
 from ..vocab import CaseStatus, Urgency
-from .common import PAGE_SIZE, _region
+from .common import PAGE_SIZE
 
 # --- list -----------------------------------------------------------------------------------
 
@@ -31,61 +26,19 @@ def _without(request: HttpRequest, *names: str) -> str:
 
 @login_required
 def case_list(request: HttpRequest) -> HttpResponse:
+    # The search, the registry's filters (cases/list_filters.py), the role gate and the audit:
+    # one use case with the API (cases/usecases.py).
+    search, errors = case_search(request.user, request.GET, request=request)
+    filter_form = search.filter_form
+    refused = search.forbidden or " ".join(errors.get("q", []))
     form = CaseListForm(request.GET or None)
-    # The search, sort and "assigned to me"; what a field rejects is left out, the rest kept.
-    # (Its status, urgency, exploitation and country fields are not used: the registry's are.)
-    data: dict = {}
-    if form.is_bound:
-        form.is_valid()
-        data = form.cleaned_data
-    # Every other filter comes from the registry (cases/list_filters.py): apps add theirs.
-    filter_form = list_filters.CASES.form(request.GET or None)
-    filters = selectors.CaseFilters(
-        q=(data.get("q") or "").strip(),
-        search_by=data.get("by") or "reference",
-        mine=bool(data.get("mine")),
-        group=data.get("group"),
-        sort=data.get("sort") or "updated",
-    )
-    refused = ""
-    if filters.q and filters.search_by in ("name", "phone"):
-        if not access.may_search_identity(request.user):
-            refused = _(
-                "Your role may not search by name or phone. Search by case reference instead."
-            )
-        elif filters.search_by == "phone":
-            try:
-                number = phonenumbers.parse(filters.q, _region(request.user))
-                if not phonenumbers.is_valid_number(number):
-                    raise phonenumbers.NumberParseException(0, "invalid")
-                filters.phone_e164 = phonenumbers.format_number(
-                    number, phonenumbers.PhoneNumberFormat.E164
-                )
-            except phonenumbers.NumberParseException:
-                refused = _("This is not a valid phone number.")
-        if not refused:
-            # The search term itself is identity and stays out of the audit log.
-            audit_record(
-                action=AuditAction.SEARCHED_IDENTITY,
-                actor=request.user,
-                request=request,
-                detail={"by": filters.search_by},
-            )
-    if refused:
-        qs = Case.objects.none()
-    else:
-        qs = filter_form.apply(selectors.case_list(request.user, filters=filters), request.user)
     # Counts per status ignore the status filter, so they say where else to look. The same
     # aggregate gives the paginator its total: one query over the visible cases, not two.
     counts: dict[str, int] = {}
-    paginator = Paginator(qs, PAGE_SIZE)
+    paginator = Paginator(search.cases, PAGE_SIZE)
     if not refused:
-        counts, total = selectors.status_counts_and_total(
-            filter_form.apply(
-                selectors.case_list(request.user, filters=filters), request.user, skip=["status"]
-            )
-        )
-        statuses = filter_form.values().get("status")
+        counts, total = selectors.status_counts_and_total(search.without_status)
+        statuses = search.statuses
         paginator.count = sum(counts.get(s, 0) for s in statuses) if statuses else total
     page = paginator.get_page(request.GET.get("page"))
     # Labels are translated once per page, not once per row.
@@ -108,13 +61,14 @@ def case_list(request: HttpRequest) -> HttpResponse:
         "filter_form": filter_form,
         "active_filters": active,
         "filter_errors": filter_form.error_messages(),
-        "q": filters.q,
+        "q": search.q,
         "refused": refused,
+        "empty_hint": "" if refused else search.empty_hint(),
         "querystring": _without(request, "page"),
         "counts": counts,
         "status_querystring": _without(request, "page", "status"),
         "statuses": CaseStatus.choices,
         "may_search_identity": access.may_search_identity(request.user),
-        "filtering": bool(active or filters.mine or filters.group),
+        "filtering": bool(active or search.mine or search.group),
     }
     return render(request, "cases/case_list.html", context)
