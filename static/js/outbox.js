@@ -82,9 +82,24 @@
     }).then(function (plain) { return JSON.parse(new TextDecoder().decode(plain)); });
   }
 
+  // Reading never creates the database: a phone that never saved anything keeps none.
+  function exists() {
+    if (!indexedDB.databases) {
+      return Promise.resolve(true);
+    }
+    return indexedDB.databases().then(function (dbs) {
+      return dbs.some(function (d) { return d.name === DB_NAME; });
+    });
+  }
+
   function items() {
-    return run("items", "readonly", function (s) { return s.getAll(); }).then(function (all) {
-      return all || [];
+    return exists().then(function (found) {
+      if (!found) {
+        return [];
+      }
+      return run("items", "readonly", function (s) { return s.getAll(); }).then(function (all) {
+        return all || [];
+      });
     });
   }
 

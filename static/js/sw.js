@@ -40,20 +40,33 @@ self.addEventListener("activate", function (event) {
   );
 });
 
-// The offline pages need a signed-in user: a redirect (to the login page) is not kept.
+// The offline pages need a signed-in user: a redirect (to the login page) is not kept. A page
+// is read in full before it replaces the kept copy, so that a signal lost half-way keeps the
+// old copy whole.
+var refreshing = null;
+
 function refreshOfflinePages() {
-  return caches.open(OFFLINE_CACHE).then(function (cache) {
+  if (refreshing) {
+    return refreshing;
+  }
+  refreshing = caches.open(OFFLINE_CACHE).then(function (cache) {
     return Promise.all(OFFLINE_PAGES.map(function (url) {
       return fetch(url, { credentials: "same-origin", redirect: "manual", cache: "no-store" })
         .then(function (response) {
-          if (response.ok && response.type === "basic") {
-            return cache.put(url, response);
+          if (!response.ok || response.type !== "basic") {
+            return undefined;
           }
-          return undefined;
+          return response.blob().then(function (body) {
+            return cache.put(url, new Response(body, {
+              status: 200,
+              headers: { "Content-Type": response.headers.get("Content-Type") || "text/html" }
+            }));
+          });
         })
         .catch(function () {});
     }));
-  });
+  }).then(function () { refreshing = null; }, function () { refreshing = null; });
+  return refreshing;
 }
 
 self.addEventListener("message", function (event) {
