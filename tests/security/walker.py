@@ -98,7 +98,7 @@ ROUTES: dict[str, Route] = {
     "pwa:manifest": public("web app manifest, no data"),
     "pwa:offline": listing(),
     "pwa:offline_intake": listing(),
-    "pwa:token": listing(),
+    "pwa:token": public("the signed-in user's own CSRF token for the outbox; 403 without login"),
     # partners/ (accounts: the user's own account)
     "login": public("login form"),
     "login_code": public("second login step"),
