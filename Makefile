@@ -8,7 +8,7 @@ PORT ?= 8000
 # Links in the demo's emails follow the address served (make run PORT=8001), unless set.
 SITE_URL ?= http://$(HOST):$(PORT)
 
-.PHONY: run test check lint system services venv bench messages makemessages clean
+.PHONY: run test check lint system services venv bench messages static makemessages clean
 
 $(VENV)/.installed: pyproject.toml
 	@if [ ! -x $(PY) ]; then py=$$(scripts/find-python.sh) && "$$py" -m venv $(VENV); fi
@@ -27,12 +27,20 @@ services:
 messages: venv
 	$(PY) manage.py compile_translations
 
+# Hashed, brotli- and gzip-compressed static files in staticfiles/ (never committed), as the
+# Dockerfile builds them; before this runs, static files are served from static/ as they are.
+# Rebuilt only when a static file or the installed packages changed (it takes a minute or two).
+static: staticfiles/staticfiles.json
+
+staticfiles/staticfiles.json: $(VENV)/.installed $(shell find static -type f)
+	$(PY) manage.py collectstatic --noinput --verbosity 0
+
 # For developers (needs GNU gettext): refresh locale/*/LC_MESSAGES/django.po from the sources.
 makemessages: venv
 	$(PY) manage.py makemessages --no-obsolete --add-location=file --ignore '.venv/*' --ignore 'bench/*' \
 	  --ignore 'tests/*' -l km -l th -l vi -l lo -l my -l zh_Hans
 
-run: venv messages
+run: venv messages static
 	$(PY) manage.py migrate --noinput
 	SITE_URL=$(SITE_URL) $(PY) manage.py seed_demo
 	@HOST=$(HOST) PORT=$(PORT) PY=$(PY) scripts/demo-logins.sh
@@ -46,11 +54,11 @@ check: venv
 
 lint: check
 
-test: system venv services messages check
+test: system venv services messages static check
 	DJANGO_ALLOW_ASYNC_UNSAFE=true $(PY) -m pytest $(PYTEST_ARGS)
 
 bench: venv services
 	$(PY) -m bench.run
 
 clean:
-	rm -rf $(VENV) var/exports .pytest_cache
+	rm -rf $(VENV) var/exports .pytest_cache staticfiles

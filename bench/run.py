@@ -16,7 +16,7 @@ from collections.abc import Callable
 from datetime import timedelta
 from pathlib import Path
 
-from bench import dashboard
+from bench import browser, dashboard
 from bench.db import recreate_database, setup_django
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -58,6 +58,7 @@ def _name_search(ctx, client, runs):
 
 EXTRA_MEASUREMENTS.append(_name_search)
 EXTRA_MEASUREMENTS.append(dashboard.measure)
+EXTRA_MEASUREMENTS.append(browser.slow_link)
 
 
 def env_int(name: str, default: int) -> int:

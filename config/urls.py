@@ -7,6 +7,8 @@ from . import views
 urlpatterns = [
     path("", views.home, name="home"),
     path("healthz", views.healthz, name="healthz"),
+    # The service worker and the manifest live at the root: the worker's scope is the site.
+    path("", include("config.pwa_urls")),
     path("accounts/", include("partners.urls")),
     path("organisation/", include("partners.org_urls")),
     path("organisation/audit/", include("audit.urls")),

@@ -1,25 +1,50 @@
-"""Build the web fonts under static/fonts/ from Debian's Noto fonts (fonts-noto-core,
-fonts-noto-cjk), subset to the scripts Homeward shows, as WOFF2. Run by hand when the list
+"""Build the web fonts under static/fonts/ and their stylesheet static/css/fonts.css from
+Debian's Noto fonts (fonts-noto-core, fonts-noto-cjk), as WOFF2. Run by hand when the list
 changes (`python scripts/build_fonts.py`); the output is committed so that `make run` needs no
 system fonts. OpenType layout features are kept: Khmer, Lao, Thai and Burmese need them for
-shaping. Licence: SIL Open Font License 1.1 (static/fonts/OFL.txt)."""
+shaping. Licence: SIL Open Font License 1.1 (static/fonts/OFL.txt).
 
+A browser downloads a face only when a character of the page falls in its `unicode-range`, so:
+
+- each script face declares only its own script's code points (no shared punctuation or
+  zero-width spaces, which English pages contain too);
+- the language switcher names every language in its own script: those names use the family
+  "Homeward Names", one tiny face per name holding only that name's glyphs, so that an
+  English page no longer pulls five whole script fonts for its footer;
+- Chinese is cut in slices: one face with the characters of the interface's translation (a
+  Chinese page needs it), then slices of the 3,755 common characters by code point block,
+  downloaded only when a name on the page uses one of them.
+"""
+
+import os
+import sys
 from pathlib import Path
 
 from fontTools import subset
 
+ROOT = Path(__file__).resolve().parent.parent
 NOTO = Path("/usr/share/fonts/truetype/noto")
 CJK = Path("/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc")
-OUT = Path(__file__).resolve().parent.parent / "static" / "fonts"
+OUT = ROOT / "static" / "fonts"
+CSS = ROOT / "static" / "css" / "fonts.css"
 
 PUNCTUATION = "U+0020-007E,U+00A0-00FF,U+200B-200D,U+2010-2027,U+25CC"
+# family name: (file stem, the script's own ranges)
 SCRIPTS = {
-    # family file stem: unicode ranges
-    "NotoSansKhmer": "U+1780-17FF,U+19E0-19FF",
-    "NotoSansThai": "U+0E01-0E5B",
-    "NotoSansLao": "U+0E81-0EFF",
-    "NotoSansMyanmar": "U+1000-109F,U+A9E0-A9FF,U+AA60-AA7F",
+    "Homeward Khmer": ("NotoSansKhmer", "U+1780-17FF,U+19E0-19FF"),
+    "Homeward Thai": ("NotoSansThai", "U+0E01-0E5B"),
+    "Homeward Lao": ("NotoSansLao", "U+0E81-0EFF"),
+    "Homeward Myanmar": ("NotoSansMyanmar", "U+1000-109F,U+A9E0-A9FF,U+AA60-AA7F"),
 }
+# The script font each language's own name is written in (languages in Latin letters need none).
+NAME_FONTS = {
+    "km": NOTO / "NotoSansKhmer-Regular.ttf",
+    "th": NOTO / "NotoSansThai-Regular.ttf",
+    "lo": NOTO / "NotoSansLao-Regular.ttf",
+    "my": NOTO / "NotoSansMyanmar-Regular.ttf",
+    "zh-hans": CJK,
+}
+CJK_SLICES = 12
 
 
 def gb2312_level1() -> str:
@@ -31,7 +56,46 @@ def gb2312_level1() -> str:
                 chars.append(bytes([hi, lo]).decode("gb2312"))
             except UnicodeDecodeError:
                 continue
-    return "".join(chars) + "，。、；：？！“”‘’（）《》【】…—·"
+    return "".join(chars)
+
+
+CJK_PUNCTUATION = "，。、；：？！“”‘’（）《》【】…—·"
+
+
+def language_names() -> dict[str, str]:
+    """Each language's name in its own script, as the switcher shows it (config.settings)."""
+    sys.path.insert(0, str(ROOT))
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.base")
+    import django.conf.locale
+
+    from config.settings import base
+
+    return {
+        code: django.conf.locale.LANG_INFO[code]["name_local"]
+        for code, _name in base.LANGUAGES
+        if code in NAME_FONTS
+    }
+
+
+def interface_chinese() -> str:
+    """The Han characters of the Simplified Chinese translation of the interface."""
+    import polib
+
+    po = polib.pofile(str(ROOT / "locale" / "zh_Hans" / "LC_MESSAGES" / "django.po"))
+    text = "".join(e.msgstr + "".join(e.msgstr_plural.values()) for e in po)
+    return "".join(sorted({c for c in text if 0x3400 <= ord(c) <= 0x9FFF}))
+
+
+def ranges(chars: str) -> str:
+    """`unicode-range` value for a set of characters, runs of code points joined."""
+    points = sorted({ord(c) for c in chars})
+    runs: list[tuple[int, int]] = []
+    for p in points:
+        if runs and runs[-1][1] == p - 1:
+            runs[-1] = (runs[-1][0], p)
+        else:
+            runs.append((p, p))
+    return ", ".join(f"U+{a:X}" if a == b else f"U+{a:X}-{b:X}" for a, b in runs)
 
 
 def build(src: Path, dest: Path, unicodes: str = "", text: str = "", font_number: int = 0):
@@ -45,21 +109,71 @@ def build(src: Path, dest: Path, unicodes: str = "", text: str = "", font_number
     subsetter = subset.Subsetter(options)
     subsetter.populate(unicodes=subset.parse_unicodes(unicodes) if unicodes else [], text=text)
     subsetter.subset(font)
+    dest.parent.mkdir(parents=True, exist_ok=True)
     subset.save_font(font, str(dest), options)
-    print(f"{dest.name}: {dest.stat().st_size // 1024} KiB")
+    print(f"{dest.relative_to(OUT)}: {dest.stat().st_size / 1024:.1f} KiB")
+
+
+def face(family: str, path: str, weight: str, unicode_range: str) -> str:
+    return (
+        f'@font-face {{ font-family: "{family}"; src: url("../fonts/{path}") format("woff2"); '
+        f"font-weight: {weight}; font-display: swap; unicode-range: {unicode_range}; }}"
+    )
 
 
 def main() -> None:
-    OUT.mkdir(parents=True, exist_ok=True)
-    for stem, ranges in SCRIPTS.items():
-        for weight in ("Regular", "Bold"):
+    for old in OUT.rglob("*.woff2"):
+        old.unlink()
+    css = [
+        "/* Generated by scripts/build_fonts.py: do not edit. Web fonts for the Mekong scripts",
+        "   (Noto, SIL OFL 1.1, see static/fonts/OFL.txt). A face is downloaded only when the page",
+        "   has a character in its unicode-range (docs/i18n.md, Fonts). */",
+    ]
+    for family, (stem, script_ranges) in SCRIPTS.items():
+        for weight, css_weight in (("Regular", "400"), ("Bold", "700")):
             build(
                 NOTO / f"{stem}-{weight}.ttf",
                 OUT / f"{stem}-{weight}.woff2",
-                unicodes=f"{ranges},{PUNCTUATION}",
+                unicodes=f"{script_ranges},{PUNCTUATION}",
             )
-    # Noto Sans CJK: index 2 of the collection is the Simplified Chinese face.
-    build(CJK, OUT / "NotoSansSC-Regular.woff2", text=gb2312_level1(), font_number=2)
+            css.append(
+                face(family, f"{stem}-{weight}.woff2", css_weight, script_ranges.replace(",", ", "))
+            )
+
+    # Noto Sans CJK: index 2 of the collection is the Simplified Chinese face. Faces declared
+    # later win where ranges overlap: block slices first, the interface's characters last.
+    ui = interface_chinese()
+    common = sorted(c for c in gb2312_level1() if c not in ui)
+    size = -(-len(common) // CJK_SLICES)
+    start = 0x4E00
+    for i in range(CJK_SLICES):
+        part = common[i * size : (i + 1) * size]
+        if not part:
+            continue
+        name = f"NotoSansSC-{i + 1:02d}.woff2"
+        build(CJK, OUT / name, text="".join(part), font_number=2)
+        end = 0x9FFF if (i + 1) * size >= len(common) else ord(part[-1])
+        css.append(face("Homeward SC", name, "400 700", f"U+{start:X}-{end:X}"))
+        start = end + 1
+    build(CJK, OUT / "NotoSansSC-Interface.woff2", text=ui + CJK_PUNCTUATION, font_number=2)
+    css.append(
+        face(
+            "Homeward SC",
+            "NotoSansSC-Interface.woff2",
+            "400 700",
+            ranges(ui) + ", U+3000-303F, U+FF00-FFEF",
+        )
+    )
+
+    # The language switcher: one face per name, holding only that name.
+    for code, name in language_names().items():
+        src = NAME_FONTS[code]
+        file = f"names/{code}.woff2"
+        build(src, OUT / file, text=name, font_number=2 if src == CJK else 0)
+        css.append(face("Homeward Names", file, "400 700", ranges(name)))
+
+    CSS.write_text("\n".join(css) + "\n")
+    print(f"{CSS.relative_to(ROOT)} written")
 
 
 if __name__ == "__main__":

@@ -68,12 +68,16 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Pages gzipped only for requests from our own pages (BREACH: config/http.py).
+    "config.http.SameOriginGZipMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "config.middleware.RejectNulMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # Signed-in pages: Cache-Control no-store; logout clears the site's storage on the phone.
+    "config.http.PrivatePagesMiddleware",
     "config.middleware.UserLanguageMiddleware",
     # Change history records the logged-in user who made each change (django-simple-history).
     "simple_history.middleware.HistoryRequestMiddleware",
@@ -107,6 +111,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "config.navigation.nav_items",
+                "config.pwa.outbox_context",
             ],
             "builtins": ["partners.templatetags.people", "config.template_builtins"],
         },
@@ -175,8 +180,11 @@ STATICFILES_DIRS = [BASE_DIR / "static"]
 STATIC_ROOT = BASE_DIR / "staticfiles"
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
-    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+    # Hashed names and .br/.gz files after `collectstatic` (make run, make test, Dockerfile);
+    # plain names from the source folders before it (config/storage.py). Production: strict.
+    "staticfiles": {"BACKEND": "config.storage.StaticStorage"},
 }
+# whitenoise: hashed names are cached for a year (immutable), other static files 60 s.
 # Private files (PDF exports): outside any URL, served only through permission-checking views.
 PRIVATE_FILES_ROOT = Path(env("PRIVATE_FILES_ROOT", str(BASE_DIR / "var" / "private")) or "")
 

@@ -93,6 +93,12 @@ ROUTES: dict[str, Route] = {
     "home": listing(),
     "healthz": public("liveness probe, no data"),
     "set_language": public("stores the user's language, no case data"),
+    # config/pwa.py: the service worker, the manifest, the offline copies (no identity).
+    "pwa:service_worker": public("service worker script, no data"),
+    "pwa:manifest": public("web app manifest, no data"),
+    "pwa:offline": listing(),
+    "pwa:offline_intake": listing(),
+    "pwa:token": public("the signed-in user's own CSRF token for the outbox; 403 without login"),
     # partners/ (accounts: the user's own account)
     "login": public("login form"),
     "login_code": public("second login step"),

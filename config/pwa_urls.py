@@ -1,0 +1,13 @@
+from django.urls import path
+
+from . import pwa
+
+app_name = "pwa"
+
+urlpatterns = [
+    path("sw.js", pwa.service_worker, name="service_worker"),
+    path("manifest.webmanifest", pwa.manifest, name="manifest"),
+    path("offline/", pwa.offline, name="offline"),
+    path("offline/intake/", pwa.offline_intake, name="offline_intake"),
+    path("offline/token/", pwa.token, name="token"),
+]
