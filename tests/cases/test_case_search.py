@@ -37,7 +37,7 @@ def cases(org, caseworker):
             status="active",
             urgency="immediate",
             country_of_exploitation="MY",
-            industry="fishing",
+            industry="03.11",
             assigned_to=caseworker,
         ),
         make_case(
