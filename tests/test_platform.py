@@ -6,6 +6,7 @@ import subprocess
 import sys
 
 import pytest
+from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.db import DatabaseError, connection, transaction
@@ -123,6 +124,10 @@ def test_check_deploy_with_production_settings_is_clean():
         "SECRET_KEY": "x" * 20 + "production-like-secret-with-enough-entropy-0123456789",
         "ALLOWED_HOSTS": "homeward.example.org",
         "DATABASE_URL": "postgres://postgres@127.0.0.1:5432/postgres",
+        # Production refuses to start without the at-rest keys (docs/security.md).
+        "HOMEWARD_FIELD_KEYS": settings.FIELD_KEYS,
+        "HOMEWARD_BLIND_INDEX_KEYS": settings.BLIND_INDEX_KEYS,
+        "HOMEWARD_BACKUP_KEY": settings.BACKUP_KEY,
     }
     result = subprocess.run(
         [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
@@ -136,7 +141,14 @@ def test_check_deploy_with_production_settings_is_clean():
 
 
 def test_docker_compose_file_is_valid():
-    env = {**os.environ, "SECRET_KEY": "x", "POSTGRES_PASSWORD": "x"}
+    env = {
+        **os.environ,
+        "SECRET_KEY": "x",
+        "POSTGRES_PASSWORD": "x",
+        "HOMEWARD_FIELD_KEYS": "x",
+        "HOMEWARD_BLIND_INDEX_KEYS": "x",
+        "HOMEWARD_BACKUP_KEY": "x",
+    }
     result = subprocess.run(
         ["docker-compose", "config", "-q"], capture_output=True, text=True, env=env, check=False
     )
