@@ -470,17 +470,18 @@ class ReferralCreateSerializer(serializers.Serializer):
     to_organization = serializers.IntegerField(min_value=1)
     service = serializers.ChoiceField(choices=ReferralService.choices)
     urgency = serializers.ChoiceField(choices=Urgency.choices)
-    message = serializers.CharField(required=False, allow_blank=True, max_length=2000)
-    override_reason = serializers.CharField(
+    message = model_text(Referral, "message", required=False, allow_blank=True)
+    override_reason = model_text(
+        Referral,
+        "consent_override_reason",
         required=False,
         allow_blank=True,
-        max_length=1000,
         help_text=_("Coordinators only: refer without the person's consent, with a reason."),
     )
 
 
 class DeclineSerializer(serializers.Serializer):
-    reason = serializers.CharField(max_length=2000)
+    reason = model_text(Referral, "decline_reason")
 
 
 # --- repatriation ---------------------------------------------------------------------------

@@ -304,3 +304,25 @@ def test_step_put_is_not_offered(w, plan):
         format="json",
     )
     assert response.status_code == 405
+
+
+def test_referral_decline_reason_limit_is_the_models_on_the_page_and_in_the_api(w):
+    from referrals.forms import DeclineForm
+    from referrals.models import Referral, ReferralStatus
+
+    endpoints.consent(w.case)
+    rid = endpoints._refer(w).json()["id"]
+    too_long = "x" * 2_001
+    form = DeclineForm(data={"reason": too_long})
+    assert not form.is_valid()
+    assert "at most 2000 characters" in form.errors["reason"][0]
+    response = bearer(w.shelter_cw).post(
+        f"/api/v1/referrals/{rid}/decline/", {"reason": too_long}, format="json"
+    )
+    assert response.status_code == 400
+    assert "no more than 2000 characters" in fields(response)["reason"][0]
+    assert Referral.objects.get(pk=rid).status == ReferralStatus.PENDING
+    response = bearer(w.shelter_cw).post(
+        f"/api/v1/referrals/{rid}/decline/", {"reason": "x" * 2_000}, format="json"
+    )
+    assert response.status_code == 200, response.content
