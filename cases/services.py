@@ -159,7 +159,7 @@ def check_person_count(count: int) -> None:
     """Refuse a call naming more than ``MAX_PERSONS_PER_CALL`` persons, before any
     per-person work."""
     if count > MAX_PERSONS_PER_CALL:
-        raise ValidationError({"persons": [too_many_persons()]}, code="max_persons_per_call")
+        raise ValidationError({"persons": [too_many_persons()]})
 
 
 @dataclass
@@ -430,6 +430,7 @@ def case_note_edit(*, note: CaseNote, body: str, by: User) -> CaseNote:
     if not body.strip():
         raise ValidationError({"body": _("The note cannot be empty.")})
     note.body = body
+    validate_fields(note, ["body"])
     note.save(update_fields=["body", "updated_at"])
     timeline.record(case=note.case, kind="note_edited", actor=by)
     audit_record(action=AuditAction.CHANGED, actor=by, target=note.case, detail={"note": note.pk})

@@ -217,6 +217,19 @@ def test_case_place_limit_is_the_models_in_the_api(w):
     assert ok.status_code == 200, ok.content
 
 
+def test_the_note_services_refuse_an_over_long_body_whoever_calls_them(w):
+    from cases.services import case_note_add, case_note_edit
+
+    with pytest.raises(ValidationError) as exc:
+        case_note_add(case=w.case, body="x" * 10_001, by=w.cw)
+    assert "body" in exc.value.message_dict
+    note = case_note_add(case=w.case, body="Short", by=w.cw)
+    with pytest.raises(ValidationError):
+        case_note_edit(note=note, body="x" * 10_001, by=w.cw)
+    note.refresh_from_db()
+    assert note.body == "Short"
+
+
 def test_family_contacts_are_limited_by_the_model():
     person = PersonFactory.build(family_contacts="x" * 2_001)
     with pytest.raises(ValidationError) as exc:
