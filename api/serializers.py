@@ -3,16 +3,33 @@ the case: ``to_representation`` drops them, and the schema marks them optional."
 
 from __future__ import annotations
 
+from django.core.validators import MaxLengthValidator
 from django.utils import timezone
+from django.utils.functional import lazy
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from cases.models import CASE_IDENTITY_FIELDS, PERSON_IDENTITY_FIELDS, Case, CaseNote, Consent
+from cases.models import (
+    CASE_IDENTITY_FIELDS,
+    PERSON_IDENTITY_FIELDS,
+    Case,
+    CaseNote,
+    Consent,
+    DistressCall,
+    Person,
+)
 from cases.vocab import Industry, RecruiterRelation
+from config.formtools import max_length_of
 from partners.models import Organization
 
 from .models import ApiToken
+
+
+def model_text(model, name: str, **kwargs) -> serializers.CharField:
+    """A text input limited as the model field is (issue 16: one limit per field, the same
+    on the pages and in the API; the schema shows it as ``maxLength``)."""
+    return serializers.CharField(max_length=max_length_of(model, name), **kwargs)
 
 
 class OrganizationSerializer(serializers.ModelSerializer):
@@ -138,10 +155,11 @@ class CaseSerializer(serializers.ModelSerializer):
 class CaseNoteSerializer(serializers.ModelSerializer):
     author = serializers.CharField(source="author.username", read_only=True, default="")
     organization = OrganizationRefSerializer(read_only=True)
-    body = serializers.CharField(
+    body = model_text(
+        CaseNote,
+        "body",
         required=True,
         allow_blank=False,
-        max_length=10_000,
         help_text=_("Free text. Shown only to users who may view the person's identity."),
     )
 
@@ -218,7 +236,8 @@ class ApiTokenSerializer(serializers.ModelSerializer):
 
 # --- distress calls -------------------------------------------------------------------------
 
-from cases.models import CALL_IDENTITY_FIELDS, DistressCall  # noqa: E402
+from cases.models import CALL_IDENTITY_FIELDS  # noqa: E402
+from cases.services import MAX_PERSONS_PER_CALL, too_many_persons  # noqa: E402
 from cases.vocab import (  # noqa: E402
     CallChannel,
     CallerRelation,
@@ -233,14 +252,29 @@ from cases.vocab import (  # noqa: E402
 )
 
 
+class BoundedListSerializer(serializers.ListSerializer):
+    """A ``many=True`` list whose ``max_length`` the schema shows as ``maxItems``
+    (drf-spectacular reads it from a validator). The length itself is checked first, before
+    any item, by ``ListSerializer``; the validator only documents it."""
+
+    def get_validators(self):
+        found = list(super().get_validators())
+        if self.max_length is not None:
+            found.append(MaxLengthValidator(self.max_length))
+        return found
+
+
 class PersonIntakeSerializer(serializers.Serializer):
     """One person named in the call. The page's intake form checks the rules (sex asked,
     plausible age, stateless without nationality, a valid phone)."""
 
-    given_name = serializers.CharField(required=False, allow_blank=True, max_length=150)
-    family_name = serializers.CharField(required=False, allow_blank=True, max_length=150)
-    given_name_latin = serializers.CharField(required=False, allow_blank=True, max_length=150)
-    family_name_latin = serializers.CharField(required=False, allow_blank=True, max_length=150)
+    class Meta:
+        list_serializer_class = BoundedListSerializer
+
+    given_name = model_text(Person, "given_name", required=False, allow_blank=True)
+    family_name = model_text(Person, "family_name", required=False, allow_blank=True)
+    given_name_latin = model_text(Person, "given_name_latin", required=False, allow_blank=True)
+    family_name_latin = model_text(Person, "family_name_latin", required=False, allow_blank=True)
     sex = serializers.ChoiceField(choices=Sex.choices)
     date_of_birth = serializers.DateField(required=False, allow_null=True)
     estimated_age = serializers.IntegerField(required=False, allow_null=True, min_value=0)
@@ -264,17 +298,17 @@ class DistressCallCreateSerializer(serializers.Serializer):
     received_at = serializers.DateTimeField(required=False)
     channel = serializers.ChoiceField(choices=CallChannel.choices)
     urgency = serializers.ChoiceField(choices=Urgency.choices)
-    caller_name = serializers.CharField(required=False, allow_blank=True, max_length=200)
+    caller_name = model_text(DistressCall, "caller_name", required=False, allow_blank=True)
     caller_relation = serializers.ChoiceField(choices=CallerRelation.choices)
     caller_phone = serializers.CharField(required=False, allow_blank=True, max_length=40)
-    callback_notes = serializers.CharField(required=False, allow_blank=True, max_length=250)
-    language = serializers.CharField(required=False, allow_blank=True, max_length=50)
+    callback_notes = model_text(DistressCall, "callback_notes", required=False, allow_blank=True)
+    language = model_text(DistressCall, "language", required=False, allow_blank=True)
     reported_country = serializers.CharField(required=False, allow_blank=True, max_length=2)
-    reported_place = serializers.CharField(required=False, allow_blank=True, max_length=200)
-    reported_port = serializers.CharField(required=False, allow_blank=True, max_length=200)
-    vessel = serializers.CharField(required=False, allow_blank=True, max_length=200)
-    employer = serializers.CharField(required=False, allow_blank=True, max_length=200)
-    summary = serializers.CharField(max_length=10_000)
+    reported_place = model_text(DistressCall, "reported_place", required=False, allow_blank=True)
+    reported_port = model_text(DistressCall, "reported_port", required=False, allow_blank=True)
+    vessel = model_text(DistressCall, "vessel", required=False, allow_blank=True)
+    employer = model_text(DistressCall, "employer", required=False, allow_blank=True)
+    summary = model_text(DistressCall, "summary")
     exploitation_types = serializers.ListField(
         child=serializers.ChoiceField(choices=ExploitationType.choices), required=False
     )
@@ -288,7 +322,13 @@ class DistressCallCreateSerializer(serializers.Serializer):
         max_length=100,
         help_text=_("About an existing case? Its reference (then leave persons empty)."),
     )
-    persons = PersonIntakeSerializer(many=True, required=False)
+    # The length is checked before any person is validated: a huge list is refused at once.
+    persons = PersonIntakeSerializer(
+        many=True,
+        required=False,
+        max_length=MAX_PERSONS_PER_CALL,
+        error_messages={"max_length": lazy(too_many_persons, str)()},
+    )
 
 
 class DistressCallSerializer(serializers.ModelSerializer):
@@ -361,10 +401,11 @@ class CaseUpdateSerializer(serializers.Serializer):
     )
     country_of_exploitation = serializers.CharField(required=False, allow_blank=True, max_length=2)
     current_country = serializers.CharField(required=False, allow_blank=True, max_length=2)
-    current_place = serializers.CharField(
+    current_place = model_text(
+        Case,
+        "current_place",
         required=False,
         allow_blank=True,
-        max_length=200,
         help_text=_("Identity: needs the view-identity permission."),
     )
     assigned_to = serializers.IntegerField(required=False, allow_null=True, min_value=1)
@@ -387,7 +428,7 @@ class ConsentCreateSerializer(serializers.Serializer):
     granted = serializers.BooleanField()
     method = serializers.ChoiceField(choices=ConsentMethod.choices)
     given_at = serializers.DateTimeField(required=False)
-    note = serializers.CharField(required=False, allow_blank=True, max_length=250)
+    note = model_text(Consent, "note", required=False, allow_blank=True)
 
 
 # --- referrals ------------------------------------------------------------------------------
@@ -429,17 +470,18 @@ class ReferralCreateSerializer(serializers.Serializer):
     to_organization = serializers.IntegerField(min_value=1)
     service = serializers.ChoiceField(choices=ReferralService.choices)
     urgency = serializers.ChoiceField(choices=Urgency.choices)
-    message = serializers.CharField(required=False, allow_blank=True, max_length=2000)
-    override_reason = serializers.CharField(
+    message = model_text(Referral, "message", required=False, allow_blank=True)
+    override_reason = model_text(
+        Referral,
+        "consent_override_reason",
         required=False,
         allow_blank=True,
-        max_length=1000,
         help_text=_("Coordinators only: refer without the person's consent, with a reason."),
     )
 
 
 class DeclineSerializer(serializers.Serializer):
-    reason = serializers.CharField(max_length=2000)
+    reason = model_text(Referral, "decline_reason")
 
 
 # --- repatriation ---------------------------------------------------------------------------
@@ -506,13 +548,15 @@ class StepUpdateSerializer(serializers.Serializer):
     version = serializers.IntegerField(
         min_value=1, help_text=_("The step's version you read; a stale one answers 409.")
     )
-    status = serializers.ChoiceField(choices=StepStatus.choices)
+    # PATCH is partial: a field left out keeps its value (status included).
+    status = serializers.ChoiceField(choices=StepStatus.choices, required=False)
     due_date = serializers.DateField(required=False, allow_null=True)
-    note = serializers.CharField(required=False, allow_blank=True, max_length=2000)
-    reason = serializers.CharField(
+    note = model_text(RepatriationStep, "note", required=False, allow_blank=True)
+    reason = model_text(
+        RepatriationStep,
+        "reason",
         required=False,
         allow_blank=True,
-        max_length=2000,
         help_text=_("Required when the step is blocked or skipped."),
     )
 

@@ -1045,8 +1045,20 @@ class RepatriationStepViewSet(IntegerIdMixin, mixins.RetrieveModelMixin, viewset
 
         step = self.get_object()
         access.case_for(request.user, step.plan.case_id, access.UPDATE_REPATRIATION)
-        data = _validated(s.StepUpdateSerializer, request)
-        form = StepForm(data=data, prefix_id=step.pk)
+        sent = _validated(s.StepUpdateSerializer, request)
+        # Partial: the fields left out keep the step's current values; the page's form then
+        # checks the whole (a blocked step still needs its reason).
+        current = {
+            "status": step.status,
+            "due_date": step.due_date,
+            "note": step.note,
+            "reason": step.reason,
+        }
+        form = StepForm(data={**current, **sent}, prefix_id=step.pk)
+        if "due_date" not in sent:
+            # A kept due date is not re-checked against today's range (the service checks
+            # a due date only when it changes).
+            form.fields["due_date"].validators = []
         _form_valid(form)
         cleaned = form.cleaned_data
         try:

@@ -13,12 +13,13 @@ from django.utils.translation import gettext_lazy as _
 from django_countries import countries
 from phonenumber_field.formfields import PhoneNumberField
 
-from config.formtools import HiddenErrorsMixin, VersionField
+from config.formtools import HiddenErrorsMixin, VersionField, max_length_of
 from partners.models import Organization, User
 from partners.roles import Role
 
 from . import access
-from .models import Case, Consent, DistressCall, Person
+from .models import Case, CaseNote, Consent, DistressCall, Person
+from .services import MAX_PERSONS_PER_CALL, TOO_MANY_PERSONS
 from .vocab import (
     CaseStatus,
     DecisionOrgKind,
@@ -193,6 +194,8 @@ class PersonIntakeForm(ZawgyiCheckMixin, forms.ModelForm):
 
 
 class BasePersonFormSet(forms.BaseFormSet):
+    default_error_messages = {"too_many_forms": TOO_MANY_PERSONS}
+
     def __init__(self, *args, region: str | None = None, **kwargs):
         self.region = region
         super().__init__(*args, **kwargs)
@@ -222,7 +225,7 @@ PersonFormSet = cast(
         extra=0,
         min_num=1,
         validate_min=True,
-        max_num=30,
+        max_num=MAX_PERSONS_PER_CALL,  # the service refuses more, on every path
         validate_max=True,
     ),
 )
@@ -465,6 +468,7 @@ class PersonEditForm(HiddenErrorsMixin, VersionedFormMixin, PersonIntakeForm):
 class NoteForm(ZawgyiCheckMixin, forms.Form):
     body = forms.CharField(
         label=_("Note"),
+        max_length=max_length_of(CaseNote, "body"),
         widget=forms.Textarea(attrs={"rows": 3}),
         error_messages={"required": _("The note cannot be empty.")},
     )

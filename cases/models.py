@@ -95,7 +95,7 @@ class Person(models.Model):
     languages = models.CharField(_("languages spoken"), max_length=100, blank=True)
     phone = EncryptedPhoneNumberField(_("phone"), blank=True)
     document_number = EncryptedCharField(_("identity document number"), max_length=60, blank=True)
-    family_contacts = EncryptedTextField(_("family contacts"), blank=True)
+    family_contacts = EncryptedTextField(_("family contacts"), max_length=2_000, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
     # Change history (django-simple-history). Its rows hold old identity values: retention
@@ -379,7 +379,7 @@ class DistressCall(models.Model):
     reported_port = EncryptedCharField(_("port"), max_length=200, blank=True)
     vessel = EncryptedCharField(_("vessel name or number"), max_length=200, blank=True)
     employer = EncryptedCharField(_("employer or establishment"), max_length=200, blank=True)
-    summary = EncryptedTextField(_("what happened"))
+    summary = EncryptedTextField(_("what happened"), max_length=10_000)
     urgency = models.CharField(_("urgency"), max_length=10, choices=Urgency.choices)
     group = models.ForeignKey(
         CaseGroup, on_delete=models.SET_NULL, null=True, blank=True, related_name="calls"
@@ -406,7 +406,7 @@ class CaseNote(models.Model):
     organization = models.ForeignKey(
         "partners.Organization", on_delete=models.PROTECT, related_name="+"
     )
-    body = EncryptedTextField(_("note"))
+    body = EncryptedTextField(_("note"), max_length=10_000)
     created_at = models.DateTimeField(default=timezone.now)
     updated_at = models.DateTimeField(auto_now=True)
 

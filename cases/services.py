@@ -17,6 +17,7 @@ from django.utils.translation import gettext_lazy
 
 from audit.models import AuditAction
 from audit.services import audit_record
+from config.dates import validate_fields
 from notifications.services import notify
 from partners.models import Organization, User
 from partners.roles import Role
@@ -122,7 +123,9 @@ def case_create(
 def case_note_add(*, case: Case, body: str, by: User) -> CaseNote:
     access.require(by, case, access.CHANGE)
     assert by.organization is not None
-    note = CaseNote.objects.create(case=case, body=body, author=by, organization=by.organization)
+    note = CaseNote(case=case, body=body, author=by, organization=by.organization)
+    validate_fields(note, ["body"])  # the model's length, on every path
+    note.save()
     timeline.record(case=case, kind="note_added", actor=by)
     audit_record(action=AuditAction.CHANGED, actor=by, target=case, detail={"note": note.pk})
     return note
@@ -137,6 +140,26 @@ CASE_FACT_FIELDS = (
     "trafficking_status",
     "recruiter_relation",
 )
+
+
+MAX_PERSONS_PER_CALL = 30
+"""The most persons one call may name: the intake page's formset, the API's ``persons`` list
+(``maxItems`` in the schema) and ``distress_call_create`` itself read this one number."""
+
+TOO_MANY_PERSONS = gettext_lazy(
+    "A call can name at most %(num)d persons: log the others in another call."
+)
+
+
+def too_many_persons() -> str:
+    return TOO_MANY_PERSONS % {"num": MAX_PERSONS_PER_CALL}
+
+
+def check_person_count(count: int) -> None:
+    """Refuse a call naming more than ``MAX_PERSONS_PER_CALL`` persons, before any
+    per-person work."""
+    if count > MAX_PERSONS_PER_CALL:
+        raise ValidationError({"persons": [too_many_persons()]})
 
 
 @dataclass
@@ -169,6 +192,7 @@ def distress_call_create(
     Returns the call and the cases it concerns (new and linked, in form order)."""
     if not access.may_log_calls(by):
         raise PermissionDenied
+    check_person_count(len(persons or []))
     organization = by.organization
     assert organization is not None
     exploitation_types = list(exploitation_types or [])
@@ -406,6 +430,7 @@ def case_note_edit(*, note: CaseNote, body: str, by: User) -> CaseNote:
     if not body.strip():
         raise ValidationError({"body": _("The note cannot be empty.")})
     note.body = body
+    validate_fields(note, ["body"])
     note.save(update_fields=["body", "updated_at"])
     timeline.record(case=note.case, kind="note_edited", actor=by)
     audit_record(action=AuditAction.CHANGED, actor=by, target=note.case, detail={"note": note.pk})

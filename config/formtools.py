@@ -19,6 +19,14 @@ def bounded_int(value: Any, *, default: int, lo: int, hi: int) -> int:
     return max(lo, min(number, hi))
 
 
+def max_length_of(model: Any, name: str) -> int:
+    """The ``max_length`` a model field declares: the one limit of a text field, which the
+    pages' plain forms and the API's serializers read instead of repeating a number."""
+    limit = model._meta.get_field(name).max_length
+    assert limit is not None, f"{model.__name__}.{name} declares no max_length"
+    return int(limit)
+
+
 TAMPERED_VERSION = _lazy(
     "This form is incomplete or was changed outside Homeward: reload the page and enter "
     "your changes again."

@@ -22,6 +22,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.core import validators
 from django.core.exceptions import FieldError
 from django.db import models
 from django.db.models.lookups import Exact
@@ -87,7 +88,14 @@ class EncryptedCharField(EncryptedMixin, models.CharField):
 
 
 class EncryptedTextField(EncryptedMixin, models.TextField):
-    pass
+    """A TextField's ``max_length`` only reaches its form field; here it is also a model
+    validator (as on CharField), so ``full_clean()`` and ``validate_fields()`` refuse an
+    over-long plain text on every path, whatever the form or serializer."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.max_length is not None:
+            self.validators.append(validators.MaxLengthValidator(self.max_length))
 
 
 class EncryptedPhoneNumberField(EncryptedMixin, PhoneNumberField):

@@ -3,9 +3,10 @@ from django.utils.translation import gettext_lazy as _
 
 from cases.vocab import Urgency
 from cases.zawgyi import ZawgyiCheckMixin
+from config.formtools import max_length_of
 from partners.models import Organization
 
-from .models import ReferralService
+from .models import Referral, ReferralService
 
 
 class ReferralForm(ZawgyiCheckMixin, forms.Form):
@@ -21,7 +22,7 @@ class ReferralForm(ZawgyiCheckMixin, forms.Form):
     message = forms.CharField(
         label=_("Message"),
         required=False,
-        max_length=2000,
+        max_length=max_length_of(Referral, "message"),
         widget=forms.Textarea(attrs={"rows": 4}),
         help_text=_(
             "The partner reads this before accepting. Do not write the person's name, "
@@ -31,7 +32,7 @@ class ReferralForm(ZawgyiCheckMixin, forms.Form):
     override_reason = forms.CharField(
         label=_("Reason for referring without consent"),
         required=False,
-        max_length=1000,
+        max_length=max_length_of(Referral, "consent_override_reason"),
         widget=forms.Textarea(attrs={"rows": 3}),
         help_text=_("Coordinators only. Recorded in the audit log and on the case timeline."),
     )
@@ -46,6 +47,6 @@ class ReferralForm(ZawgyiCheckMixin, forms.Form):
 class DeclineForm(ZawgyiCheckMixin, forms.Form):
     reason = forms.CharField(
         label=_("Reason for declining"),
-        max_length=2000,
+        max_length=max_length_of(Referral, "decline_reason"),
         widget=forms.Textarea(attrs={"rows": 3}),
     )

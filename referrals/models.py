@@ -100,7 +100,7 @@ class Referral(models.Model):
         related_name="+",
     )
     responded_at = models.DateTimeField(null=True, blank=True)
-    decline_reason = models.TextField(_("reason for declining"), blank=True)
+    decline_reason = models.TextField(_("reason for declining"), max_length=2000, blank=True)
     closed_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.SET_NULL,
@@ -111,7 +111,7 @@ class Referral(models.Model):
     closed_at = models.DateTimeField(null=True, blank=True)
     # Exactly the permissions accepting this referral newly granted (codenames).
     granted_perms = models.JSONField(default=list, blank=True)
-    consent_override_reason = models.TextField(blank=True)
+    consent_override_reason = models.TextField(max_length=1000, blank=True)
     # Each reminder is sent once; the time it went out is recorded here.
     reminder_sent_at = models.DateTimeField(null=True, blank=True)
     escalated_at = models.DateTimeField(null=True, blank=True)

@@ -5,12 +5,13 @@ from django.utils.translation import gettext_lazy as _
 
 from cases.zawgyi import ZawgyiCheckMixin
 from config.dates import FUTURE_PLAN
-from config.formtools import HiddenErrorsMixin, VersionField
+from config.formtools import HiddenErrorsMixin, VersionField, max_length_of
 from partners.models import Organization, OrganizationKind
 
 from .models import (
     REASON_REQUIRED,
     RepatriationPlan,
+    RepatriationStep,
     StepStatus,
     StepTemplate,
     StepTemplateItem,
@@ -63,14 +64,14 @@ class StepForm(HiddenErrorsMixin, ZawgyiCheckMixin, forms.Form):
     note = forms.CharField(
         label=_("Note"),
         required=False,
-        max_length=2000,
+        max_length=max_length_of(RepatriationStep, "note"),
         widget=forms.Textarea(attrs={"rows": 2}),
         help_text=_("Every partner on the case sees it: no names, phones or addresses."),
     )
     reason = forms.CharField(
         label=_("Reason (required when blocked or skipped)"),
         required=False,
-        max_length=2000,
+        max_length=max_length_of(RepatriationStep, "reason"),
         widget=forms.Textarea(attrs={"rows": 2}),
     )
     version = VersionField()

@@ -220,8 +220,8 @@ class RepatriationStep(models.Model):
         _("status"), max_length=12, choices=StepStatus.choices, default=StepStatus.NOT_STARTED
     )
     done_at = models.DateTimeField(_("done at"), null=True, blank=True)
-    note = EncryptedTextField(_("note"), blank=True)
-    reason = EncryptedTextField(_("reason"), blank=True)
+    note = EncryptedTextField(_("note"), max_length=2_000, blank=True)
+    reason = EncryptedTextField(_("reason"), max_length=2_000, blank=True)
     changed_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )

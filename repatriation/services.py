@@ -278,6 +278,7 @@ def step_update(
         validate_fields(step, ["due_date"])
     step.note = note
     step.reason = reason
+    validate_fields(step, ["note", "reason"])  # the model's length, on every path
     step.done_at = (step.done_at or now) if new_status == StepStatus.DONE else None
     step.changed_by = by
     step.changed_at = now

@@ -69,6 +69,8 @@ def _notes_response(request, case, perms, form=None, status=200) -> HttpResponse
                 "Zawgyi encoding. Please type it again in Unicode."
             ),
         )
+    elif form is not None and form.has_error("body", "max_length"):
+        messages.error(request, form.errors["body"][0])
     elif form is not None and form.errors:
         messages.error(request, _("The note was not saved: it cannot be empty."))
     return redirect(case.get_absolute_url() + "#notes")
