@@ -38,19 +38,29 @@ def two_editors(client, url, first, second) -> tuple[dict, dict]:
     return a, b
 
 
+def conflict(client, url, first, second, theirs: dict, mine: dict, headers=None):
+    """Both open the form; ``first`` saves ``theirs``, then ``second`` saves ``mine`` on the
+    stale version: the refused answer (409)."""
+    a, b = two_editors(client, url, first, second)
+    client.force_login(first)
+    assert client.post(url, {**a, **theirs}, headers={"HX-Request": "true"}).status_code in (
+        200,
+        302,
+    )
+    client.force_login(second)
+    response = client.post(url, {**b, **mine}, headers=headers or {})
+    assert response.status_code == 409
+    return response
+
+
 def test_case_edit_conflict_reapplies_only_the_second_editors_own_fields(
     client, caseworker, colleague, case_in
 ):
     url = reverse("cases:edit", args=[case_in.pk])
-    a, b = two_editors(client, url, colleague, caseworker)
-    a["status"] = "active"  # A changes X
-    client.force_login(colleague)
-    assert client.post(url, a).status_code == 302
-
-    b["industry"] = "03.11"  # B changes Y, on the stale version
-    client.force_login(caseworker)
-    response = client.post(url, b)
-    assert response.status_code == 409
+    # A changes X (status), then B changes Y (industry) on the stale version.
+    response = conflict(
+        client, url, colleague, caseworker, {"status": "active"}, {"industry": "03.11"}
+    )
     form = response.context["form"]
     html = response.content.decode()
     assert "Changed meanwhile: Status." in html  # names what the other person changed
@@ -72,15 +82,8 @@ def test_the_same_field_changed_by_both_shows_both_values_and_the_second_editor_
     client, caseworker, colleague, case_in
 ):
     url = reverse("cases:edit", args=[case_in.pk])
-    a, b = two_editors(client, url, colleague, caseworker)
-    a["status"], a["urgency"] = "active", "immediate"
-    client.force_login(colleague)
-    assert client.post(url, a).status_code == 302
-
-    b["status"] = "closed"
-    client.force_login(caseworker)
-    response = client.post(url, b)
-    assert response.status_code == 409
+    theirs = {"status": "active", "urgency": "immediate"}
+    response = conflict(client, url, colleague, caseworker, theirs, {"status": "closed"})
     form = response.context["form"]
     assert form["status"].value() == "closed"  # B's value is kept for B to confirm...
     assert form["urgency"].value() == "immediate"  # ...A's other change is taken over
@@ -126,15 +129,8 @@ def test_a_second_conflict_on_the_reshown_form_is_merged_against_the_fresh_snaps
 
 def test_person_edit_conflict_keeps_both_people_changes(client, caseworker, colleague, case_in):
     url = reverse("cases:person_edit", args=[case_in.pk])
-    a, b = two_editors(client, url, colleague, caseworker)
-    a["family_name_latin"] = "Pich"
-    client.force_login(colleague)
-    assert client.post(url, a).status_code == 302
-
-    b["languages"] = "Khmer, Thai"
-    client.force_login(caseworker)
-    response = client.post(url, b)
-    assert response.status_code == 409
+    theirs, mine = {"family_name_latin": "Pich"}, {"languages": "Khmer, Thai"}
+    response = conflict(client, url, colleague, caseworker, theirs, mine)
     form = response.context["form"]
     assert "Changed meanwhile: Family name (Latin letters)." in response.content.decode()
     assert form["family_name_latin"].value() == "Pich"
@@ -152,14 +148,8 @@ def test_a_tampered_snapshot_keeps_all_input_and_marks_every_clash(
     """Without a readable snapshot nobody can tell what the editor changed: their input is
     kept everywhere, and each field where it differs from the record says so."""
     url = reverse("cases:edit", args=[case_in.pk])
-    a, b = two_editors(client, url, colleague, caseworker)
-    a["status"] = "active"
-    client.force_login(colleague)
-    client.post(url, a)
-    b["original"] = "tampered"
-    client.force_login(caseworker)
-    response = client.post(url, b)
-    assert response.status_code == 409
+    theirs, mine = {"status": "active"}, {"original": "tampered"}
+    response = conflict(client, url, colleague, caseworker, theirs, mine)
     form = response.context["form"]
     assert form["status"].value() == "open"
     assert "“Active”" in " ".join(form.errors["status"])
@@ -172,18 +162,11 @@ def test_a_tampered_snapshot_keeps_all_input_and_marks_every_clash(
 def test_step_conflict_reapplies_only_the_second_editors_own_fields(client, world, plan, htmx):  # noqa: F811
     s = plan.steps.get(kind=StepKind.TRAVEL_DOCUMENT)
     url = reverse("repatriation:step", args=[s.pk])
-    a, b = two_editors(client, url, world.liaison, world.coordinator)
-    assert "original" in a and "original" in b
-    a["status"], a["note"] = StepStatus.DONE, "first"
-    client.force_login(world.liaison)
-    assert client.post(url, a, headers={"HX-Request": "true"}).status_code == 200
-
     due = (timezone.localdate() + timedelta(days=30)).isoformat()
-    b["due_date"] = due
     headers = {"HX-Request": "true"} if htmx else {}
-    client.force_login(world.coordinator)
-    response = client.post(url, b, headers=headers)
-    assert response.status_code == 409
+    theirs = {"status": StepStatus.DONE, "note": "first"}
+    mine = {"due_date": due}
+    response = conflict(client, url, world.liaison, world.coordinator, theirs, mine, headers)
     form = response.context["form"]
     html = response.content.decode()
     assert "Changed meanwhile: Status, Note." in html
