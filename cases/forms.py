@@ -6,14 +6,20 @@ from datetime import timedelta
 from typing import Any, cast
 
 from django import forms
-from django.core import signing
 from django.forms import formset_factory
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django_countries import countries
 from phonenumber_field.formfields import PhoneNumberField
 
-from config.formtools import HiddenErrorsMixin, VersionField, max_length_of
+from config.formtools import (
+    HiddenErrorsMixin,
+    VersionedFormMixin,
+    VersionField,
+    max_length_of,
+    sign_snapshot,
+    snapshot,
+)
 from partners.models import Organization, User
 from partners.roles import Role
 
@@ -233,46 +239,6 @@ PersonFormSet = cast(
 
 # --- case edit ------------------------------------------------------------------------------
 
-SIGNER_SALT = "cases.case-edit-original"
-
-
-def snapshot(obj: Case | Person, fields: list[str]) -> dict[str, Any]:
-    """The values the editor saw, in form terms (JSON-able), to say later what someone else
-    changed."""
-    snap: dict[str, Any] = {}
-    for name in fields:
-        if name == "exploitation_types":
-            snap[name] = sorted(obj.exploitation_types)  # type: ignore[union-attr]
-        elif name in ("assigned_to", "trafficking_status_decided_by_org"):
-            snap[name] = getattr(obj, f"{name}_id")
-        else:
-            value = getattr(obj, name)
-            if hasattr(value, "isoformat"):
-                value = value.isoformat()
-            elif not isinstance(value, list | int | type(None)):
-                value = str(value)
-            snap[name] = value
-    return snap
-
-
-case_snapshot = snapshot
-
-
-class VersionedFormMixin:
-    """``version`` and a signed snapshot of what the editor saw travel with the form."""
-
-    fields: dict
-    data: Any
-
-    def tracked_fields(self) -> list[str]:
-        return [f for f in self.fields if f not in ("version", "original")]
-
-    def original_values(self) -> dict[str, Any]:
-        try:
-            return signing.loads(self.data.get("original", ""), salt=SIGNER_SALT)
-        except signing.BadSignature:
-            return {}
-
 
 class CaseForm(HiddenErrorsMixin, ZawgyiCheckMixin, VersionedFormMixin, forms.ModelForm):
     """A case's facts. ``version`` and the signed ``original`` travel with the form so a
@@ -366,9 +332,7 @@ class CaseForm(HiddenErrorsMixin, ZawgyiCheckMixin, VersionedFormMixin, forms.Mo
             self.initial["exploitation_types"] = case.exploitation_types
             self.initial["means_of_control"] = list(case.means_of_control)
             self.initial["sex_exploitation_types"] = list(case.sex_exploitation_types)
-            self.initial["original"] = signing.dumps(
-                case_snapshot(case, self.tracked_fields()), salt=SIGNER_SALT
-            )
+            self.initial["original"] = sign_snapshot(snapshot(case, self.tracked_fields()))
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
@@ -392,25 +356,8 @@ class CaseForm(HiddenErrorsMixin, ZawgyiCheckMixin, VersionedFormMixin, forms.Mo
         }
 
 
-def describe_differences(form, current: Case | Person) -> list[dict[str, str]]:
-    """What changed between the page the editor loaded and the record as it is now, in
-    words. ``form`` is a CaseForm or PersonEditForm."""
-    original = form.original_values()
-    now = snapshot(current, form.tracked_fields())
-    rows = []
-    for name, value in now.items():
-        if name in original and original[name] != value:
-            rows.append(
-                {
-                    "field": str(form.fields[name].label),
-                    "was": _display(form, name, original[name]),
-                    "now": _display(form, name, value),
-                }
-            )
-    return rows
-
-
-def _display(form, name: str, value: Any) -> str:
+def display(form, name: str, value: Any) -> str:
+    """A snapshot value of a case or person form in words (see config.formtools)."""
     if value in (None, "", []):
         return "—"
     field = form.fields[name]
@@ -454,9 +401,7 @@ class PersonEditForm(HiddenErrorsMixin, VersionedFormMixin, PersonIntakeForm):
         del self.fields["link_case"]
         if not self.is_bound:
             self.initial["version"] = case.version
-            self.initial["original"] = signing.dumps(
-                snapshot(self.instance, self.tracked_fields()), salt=SIGNER_SALT
-            )
+            self.initial["original"] = sign_snapshot(snapshot(self.instance, self.tracked_fields()))
 
     def changes(self) -> dict[str, Any]:
         return {name: self.cleaned_data[name] for name in self.tracked_fields()}

@@ -5,7 +5,7 @@ from django.utils.translation import gettext_lazy as _
 
 from cases.zawgyi import ZawgyiCheckMixin
 from config.dates import FUTURE_PLAN
-from config.formtools import HiddenErrorsMixin, VersionField, max_length_of
+from config.formtools import HiddenErrorsMixin, VersionedFormMixin, VersionField, max_length_of
 from partners.models import Organization, OrganizationKind
 
 from .models import (
@@ -53,7 +53,7 @@ class PlanForm(ZawgyiCheckMixin, forms.ModelForm):
             del self.fields["place"]
 
 
-class StepForm(HiddenErrorsMixin, ZawgyiCheckMixin, forms.Form):
+class StepForm(HiddenErrorsMixin, ZawgyiCheckMixin, VersionedFormMixin, forms.Form):
     status = forms.ChoiceField(label=_("Status"), choices=StepStatus.choices)
     due_date = forms.DateField(
         label=_("Due date"),
@@ -75,6 +75,9 @@ class StepForm(HiddenErrorsMixin, ZawgyiCheckMixin, forms.Form):
         widget=forms.Textarea(attrs={"rows": 2}),
     )
     version = VersionField()
+    # What the editor started from, signed (config.formtools): after a conflict only the
+    # fields they changed keep their input.
+    original = forms.CharField(widget=forms.HiddenInput, required=False)
 
     def __init__(self, *args, prefix_id: int, **kwargs):
         # Unique ids per step: many step forms share one page.

@@ -4,7 +4,7 @@ cases.access (404 for what the user may not see, 403 for what they may see but n
 from __future__ import annotations
 
 from datetime import timedelta
-from typing import Any
+from typing import Any, cast
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -20,6 +20,7 @@ from django.views.decorators.http import require_POST
 from audit.models import AuditAction
 from audit.services import audit_record
 from cases import access
+from config.formtools import reshow_after_conflict, sign_snapshot, snapshot
 
 from . import next_step, selectors, services
 from .forms import PlanForm, StepForm, StepItemFormSet, TemplateForm
@@ -58,6 +59,8 @@ def step_context(
         )
     if not can_view_identity:
         form.fields.pop("note", None)
+    if not form.is_bound:  # after the note is gone: the snapshot is readable in the page
+        form.initial["original"] = sign_snapshot(snapshot(step, form.tracked_fields()))
     return {
         "step": step,
         "can_update": can_update,
@@ -238,14 +241,27 @@ def step_update(request: HttpRequest, pk: int) -> HttpResponse:
                 note=data["note"] if identity else step.note,
                 reason=data["reason"],
             )
-        except services.StaleStep as e:
-            message = e.messages[0]
+        except services.StaleStep:
+            # The current step, with this person's own changes re-applied and the fresh
+            # version: saving again keeps both people's work (config.formtools).
             step = _step_for(request, pk)
-            # Keep what they typed, against the current version, so saving again is a choice
-            # made after seeing the other person's change.
-            post = request.POST.copy()
-            post["version"] = str(step.version)
-            form = StepForm(post, prefix_id=step.pk)
+
+            def rebuild(data):
+                fresh = StepForm(data, prefix_id=step.pk)
+                if not identity:
+                    fresh.fields.pop("note", None)
+                return fresh
+
+            conflict = reshow_after_conflict(
+                form,
+                current=snapshot(step, form.tracked_fields()),
+                version=step.version,
+                rebuild=rebuild,
+            )
+            reshown = cast(StepForm, conflict.form)
+            ctx = step_context(step, can_update=True, can_view_identity=identity, form=reshown)
+            ctx["differences"] = conflict.differences
+            return render(request, template, ctx, status=409)
         except ValidationError as e:
             if hasattr(e, "error_dict"):
                 for field, errs in e.error_dict.items():

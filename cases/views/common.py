@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from django.http import HttpRequest
-from django.utils.translation import gettext_lazy as _lazy
 
 from partners.models import User
 
@@ -11,10 +10,6 @@ from .. import access
 from ..models import Case
 
 PAGE_SIZE = 50
-STALE_MESSAGE = _lazy(
-    "Someone else saved this case while you were editing it. Your changes were not saved. "
-    "Check what changed below, then save again to keep your version."
-)
 
 
 def _user(request: HttpRequest) -> User:

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core import signing
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -12,20 +11,14 @@ from django.utils.translation import gettext as _
 
 from audit.models import AuditAction
 from audit.services import audit_record
+from config.formtools import reshow_after_conflict, snapshot
 
 from .. import access, panels, selectors, services, timeline
-from ..forms import (
-    SIGNER_SALT,
-    CaseForm,
-    PersonEditForm,
-    case_snapshot,
-    describe_differences,
-    snapshot,
-)
+from ..forms import CaseForm, PersonEditForm, display
 from ..models import Case
 from ..redaction import person_for
 from ..vocab import MeansOfControl, SexExploitationType
-from .common import STALE_MESSAGE, _case, _region, _user
+from .common import _case, _region, _user
 from .sections import _consents_context, _notes_context
 
 
@@ -82,7 +75,6 @@ def case_timeline(request: HttpRequest, pk: int) -> HttpResponse:
 def case_edit(request: HttpRequest, pk: int) -> HttpResponse:
     case = _case(request, pk, access.CHANGE)
     perms = access.perms_for(request.user, case)
-    differences: list[dict[str, str]] = []
     if request.method == "POST":
         form = CaseForm(request.POST, instance=case, user=_user(request), perms=perms)
         if form.is_valid():
@@ -94,24 +86,23 @@ def case_edit(request: HttpRequest, pk: int) -> HttpResponse:
                     changes=form.changes(),
                     exploitation_types=form.cleaned_data["exploitation_types"],
                 )
-            except services.StaleCase as stale:
-                current = stale.current
-                differences = describe_differences(form, current)
-                # Keep this person's input; carry the new version so that saving again is a
-                # deliberate decision taken after seeing what changed.
-                data = request.POST.copy()
-                data["version"] = str(current.version)
-                data["original"] = signing.dumps(
-                    case_snapshot(current, form.tracked_fields()), salt=SIGNER_SALT
-                )
+            except services.StaleCase:
+                # Their values, with this person's own changes re-applied, and the fresh
+                # version: saving again keeps both people's work (config.formtools).
                 fresh = Case.objects.select_related("person", "owner_organization").get(pk=pk)
-                form = CaseForm(data, instance=fresh, user=_user(request), perms=perms)
-                form.is_valid()
-                form.add_error(None, STALE_MESSAGE)
+                conflict = reshow_after_conflict(
+                    form,
+                    current=snapshot(fresh, form.tracked_fields()),
+                    version=fresh.version,
+                    rebuild=lambda data: CaseForm(
+                        data, instance=fresh, user=_user(request), perms=perms
+                    ),
+                    display=display,
+                )
                 return render(
                     request,
                     "cases/case_edit.html",
-                    {"case": case, "form": form, "differences": differences},
+                    {"case": case, "form": conflict.form, "differences": conflict.differences},
                     status=409,
                 )
             except ValidationError as exc:
@@ -140,21 +131,21 @@ def person_edit(request: HttpRequest, pk: int) -> HttpResponse:
                     version=form.cleaned_data["version"],
                     changes=form.changes(),
                 )
-            except services.StaleCase as stale:
+            except services.StaleCase:
                 current = Case.objects.select_related("person").get(pk=pk)
-                differences = describe_differences(form, current.person)
-                data = request.POST.copy()
-                data["version"] = str(stale.current.version)
-                data["original"] = signing.dumps(
-                    snapshot(current.person, form.tracked_fields()), salt=SIGNER_SALT
+                conflict = reshow_after_conflict(
+                    form,
+                    current=snapshot(current.person, form.tracked_fields()),
+                    version=current.version,
+                    rebuild=lambda data: PersonEditForm(
+                        data, instance=current.person, case=current, region=region
+                    ),
+                    display=display,
                 )
-                form = PersonEditForm(data, instance=current.person, case=current, region=region)
-                form.is_valid()
-                form.add_error(None, STALE_MESSAGE)
                 return render(
                     request,
                     "cases/person_edit.html",
-                    {"case": case, "form": form, "differences": differences},
+                    {"case": case, "form": conflict.form, "differences": conflict.differences},
                     status=409,
                 )
             except ValidationError as exc:

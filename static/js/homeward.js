@@ -13,7 +13,7 @@
   // in Zawgyi to confirm) comes back with the form and its messages: show it. htmx 2 does
   // not swap 4xx responses by default.
   document.addEventListener("htmx:beforeSwap", function (event) {
-    if (event.detail.xhr && event.detail.xhr.status === 422) {
+    if (event.detail.xhr && (event.detail.xhr.status === 422 || event.detail.xhr.status === 409)) {
       event.detail.shouldSwap = true;
       event.detail.isError = false;
     }

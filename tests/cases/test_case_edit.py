@@ -68,7 +68,7 @@ def test_second_save_on_a_stale_page_is_refused_and_keeps_input(client, casework
     response = client.post(url, mine)
     assert response.status_code == 409
     html = response.content.decode()
-    assert "Someone else saved this case while you were editing it" in html
+    assert "Someone else saved this while you were editing it" in html
     # What changed, in words.
     assert "Marine fishing" in html and "Active" in html
     differences = {d["field"]: (d["was"], d["now"]) for d in response.context["differences"]}

@@ -96,7 +96,7 @@ def test_the_second_stale_save_is_refused_with_a_message_and_input_kept(client, 
         headers={"HX-Request": "true"},
     )
     html = r.content.decode()
-    assert "Someone else changed this step" in html
+    assert "Someone else saved this while you were editing it" in html and r.status_code == 409
     assert "\nmy second note</textarea>" in html and "\nwaiting for photos</textarea>" in html
     assert f'name="version" value="{stale_version + 1}"' in html
     s.refresh_from_db()
