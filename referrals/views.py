@@ -215,12 +215,19 @@ def create(request: HttpRequest, case_pk: int) -> HttpResponse:
 # --- consent needs on the referral form (issue 16 item 12) -----------------------------------
 
 
-def _consent_form(purpose: str, data=None) -> ConsentForm:
+def _consent_form(purpose: str, data=None, typed=None) -> ConsentForm:
     """The case page's consent form, one per purpose on the referral page (prefixed, so that
-    several sit in the referral form), agreed by default: the caseworker records a yes."""
-    form = ConsentForm(data, prefix=f"consent-{purpose}", initial={"purpose": purpose})
+    several sit in the referral form), agreed by default: the caseworker records a yes.
+    ``typed``: the referral form's post, whose values for this purpose are kept (unbound) when
+    another purpose was recorded."""
+    prefix = f"consent-{purpose}"
+    form = ConsentForm(data, prefix=prefix, initial={"purpose": purpose})
     if data is None:
         form.fields["granted"].initial = True
+        if typed and f"{prefix}-method" in typed:
+            form.initial["method"] = typed.get(f"{prefix}-method")
+            form.initial["given_at"] = typed.get(f"{prefix}-given_at")
+            form.initial["granted"] = bool(typed.get(f"{prefix}-granted"))
     return form
 
 
@@ -254,7 +261,7 @@ def _consent_needs_context(
                     "missing": purpose in missing,
                     "refused": consent is not None and purpose in missing,
                     "withdrawn": consent is not None and consent.withdrawn_at is not None,
-                    "form": forms.get(purpose) or _consent_form(purpose),
+                    "form": forms.get(purpose) or _consent_form(purpose, typed=data),
                 }
             )
     return {

@@ -98,14 +98,16 @@ def test_create_page_shows_the_needs_panel(client, caseworker, case_in, embassy)
 def test_recording_consents_in_place_then_referring(client, caseworker, case_in, embassy):
     client.force_login(caseworker)
     for purpose in (SHARE, EMBASSY):
-        response = client.post(
-            record_url(case_in), record_data(embassy, purpose), HTTP_HX_REQUEST="true"
-        )
+        data = record_data(embassy, purpose, **{"consent-embassy_contact-method": "written"})
+        response = client.post(record_url(case_in), data, HTTP_HX_REQUEST="true")
         assert response.status_code == 200
         consent = Consent.objects.get(case=case_in, purpose=purpose)
         assert consent.granted and consent.recorded_by == caseworker
-        assert consent.method == "verbal"
+        assert consent.method == ("verbal" if purpose == SHARE else "written")
         html = response.content.decode()
+        if purpose == SHARE:
+            # What was chosen in the other mini-form is kept.
+            assert '<option value="written" selected>' in html
         # Only the requirement list comes back: no referral form to overwrite.
         assert "<form" not in html and 'name="message"' not in html
     assert all(not flag for flag, _p in need_items(html))
