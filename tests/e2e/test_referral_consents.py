@@ -1,6 +1,8 @@
 """The referral form shows what the chosen organisation needs before submit, and the missing
 consents are recorded in place without losing what was typed (issue 16 item 12)."""
 
+import re
+
 import pytest
 from playwright.sync_api import Browser, expect
 
@@ -33,7 +35,8 @@ def test_caseworker_records_missing_consents_in_place(live_server, demo, browser
 
     page.get_by_label("Message").fill(MESSAGE)
     page.get_by_label("Refer to organisation").select_option(label=EMBASSY)
-    page.get_by_label("Service").select_option(label="Repatriation")
+    with page.expect_response(lambda r: "/consents/?" in r.url and "service=repatriation" in r.url):
+        page.get_by_label("Service").select_option(label="Repatriation")
     needs = page.locator("#consent-needs")
     expect(needs).to_contain_text("To refer for Repatriation to " + EMBASSY)
     for label in NEEDED:
@@ -43,7 +46,9 @@ def test_caseworker_records_missing_consents_in_place(live_server, demo, browser
     for label in NEEDED:
         group = page.get_by_role("group", name=f"Record consent: {label}")
         group.get_by_label("how").select_option(label="Verbal, recorded by staff")
-        group.get_by_role("button", name=f"Record consent: {label}").click()
+        with page.expect_response(lambda r: "/consents/record/" in r.url) as recorded:
+            group.get_by_role("button", name=f"Record consent: {label}").click()
+        assert recorded.value.status == 200, re.findall(r"<li>(.*?)</li>", recorded.value.text())
         state = needs.locator("li", has_text=label).locator(".consent-state")
         expect(state).to_have_text("Agreed")
     expect(needs.locator(".consent-state")).to_have_text(["Agreed", "Agreed"])
