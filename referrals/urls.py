@@ -13,4 +13,6 @@ urlpatterns = [
     path("<int:pk>/complete/", views.complete, name="complete"),
     path("<int:pk>/cancel/", views.cancel, name="cancel"),
     path("new/<int:case_pk>/", views.create, name="create"),
+    path("new/<int:case_pk>/consents/", views.consent_needs, name="consent_needs"),
+    path("new/<int:case_pk>/consents/record/", views.consent_record, name="consent_record"),
 ]

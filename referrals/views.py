@@ -12,9 +12,12 @@ from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_GET, require_POST
 
 from cases import access as case_access
+from cases import services as case_services
+from cases.consent import current_consents, missing_consents
+from cases.forms import ConsentForm
 from cases.models import Case
 from cases.vocab import ConsentPurpose
 from partners.models import User
@@ -23,7 +26,7 @@ from . import next_steps, selectors, services
 from .access import is_receiver, is_sender, may_use_referrals, referral_for
 from .forms import DeclineForm, ReferralForm
 from .list_filters import INCOMING
-from .models import Referral, ReferralStatus
+from .models import Referral, ReferralService, ReferralStatus
 
 PAGE_SIZE = 50
 
@@ -204,8 +207,112 @@ def create(request: HttpRequest, case_pk: int) -> HttpResponse:
         "form": form,
         "missing": [ConsentPurpose(p).label for p in missing],
         "may_override": user.is_coordinator,
+        **_consent_needs_context(request, case, request.POST if request.method == "POST" else {}),
     }
     return render(request, "referrals/create.html", context, status=400 if form.errors else 200)
+
+
+# --- consent needs on the referral form (issue 16 item 12) -----------------------------------
+
+
+def _consent_form(purpose: str, data=None, typed=None) -> ConsentForm:
+    """The case page's consent form, one per purpose on the referral page (prefixed, so that
+    several sit in the referral form), agreed by default: the caseworker records a yes.
+    ``typed``: the referral form's post, whose values for this purpose are kept (unbound) when
+    another purpose was recorded."""
+    prefix = f"consent-{purpose}"
+    form = ConsentForm(data, prefix=prefix, initial={"purpose": purpose})
+    if data is None:
+        form.fields["granted"].initial = True
+        if typed and f"{prefix}-method" in typed:
+            form.initial["method"] = typed.get(f"{prefix}-method")
+            form.initial["given_at"] = typed.get(f"{prefix}-given_at")
+            form.initial["granted"] = bool(typed.get(f"{prefix}-granted"))
+    return form
+
+
+def _consent_needs_context(
+    request: HttpRequest, case: Case, data, forms: dict[str, ConsentForm] | None = None
+) -> dict[str, Any]:
+    """What the chosen organisation and service need (referrals.services.required_consents,
+    the rule referral_create applies) and what the person has decided on each."""
+    user = request.user
+    assert isinstance(user, User)
+    chosen = ReferralForm(data, organization=user.organization)
+    org_field = chosen.fields["to_organization"]
+    try:
+        to_organization = org_field.clean(data.get("to_organization")) if data else None
+    except ValidationError:
+        to_organization = None
+    service = data.get("service", "") if data else ""
+    service_label = ReferralService(service).label if service in ReferralService.values else ""
+    needs: list[dict[str, Any]] = []
+    if to_organization is not None:
+        required = services.required_consents(to_organization)
+        missing = set(missing_consents(case, required))
+        current = current_consents(case)
+        forms = forms or {}
+        for purpose in required:
+            consent = current.get(purpose)
+            needs.append(
+                {
+                    "purpose": purpose,
+                    "label": ConsentPurpose(purpose).label,
+                    "missing": purpose in missing,
+                    "refused": consent is not None and purpose in missing,
+                    "withdrawn": consent is not None and consent.withdrawn_at is not None,
+                    "form": forms.get(purpose) or _consent_form(purpose, typed=data),
+                }
+            )
+    return {
+        "case": case,
+        "to_organization": to_organization,
+        "service_label": service_label,
+        "needs": needs,
+        "any_missing": any(need["missing"] for need in needs),
+        "can_record_consent": case_access.user_can(user, case, case_access.CHANGE),
+    }
+
+
+@login_required
+@require_GET
+def consent_needs(request: HttpRequest, case_pk: int) -> HttpResponse:
+    """The consents the organisation and service chosen on the referral form need, and
+    which are missing (htmx, on change of either field)."""
+    case = case_access.case_for(request.user, case_pk, case_access.REFER)
+    return render(
+        request,
+        "referrals/partials/consent_needs.html",
+        _consent_needs_context(request, case, request.GET),
+    )
+
+
+@login_required
+@require_POST
+def consent_record(request: HttpRequest, case_pk: int) -> HttpResponse:
+    """Record one missing consent from the referral form, through the case page's consent
+    service and rights (change_case), and answer the requirement list only: the referral
+    form the caseworker is typing stays as it is."""
+    case = case_access.case_for(request.user, case_pk, case_access.CHANGE)
+    purpose = request.POST.get("consent_purpose", "")
+    if purpose not in ConsentPurpose.values:
+        return HttpResponse(_("Choose a consent to record."), status=400)
+    form = _consent_form(purpose, request.POST)
+    status = 200
+    if form.is_valid() and form.cleaned_data["purpose"] == purpose:
+        user = request.user
+        assert isinstance(user, User)
+        case_services.consent_record(case=case, by=user, **form.cleaned_data)
+        forms = {}
+    else:
+        status = 422
+        forms = {purpose: form}
+    return render(
+        request,
+        "referrals/partials/consent_needs.html",
+        _consent_needs_context(request, case, request.POST, forms),
+        status=status,
+    )
 
 
 def case_panel(request: HttpRequest, case: Case, perms: frozenset[str]) -> dict[str, Any] | None:

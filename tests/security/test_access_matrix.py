@@ -96,6 +96,8 @@ referrals:accept           post  pk=referral_declined  403 403 404 403 404 404  
 referrals:accept           post  pk=referral_cancelled 403 403 404 403 404 404  404 404 404 302  404
 referrals:create           get   -                     200 200 404 403 404 404  404 403 404 404  403
 referrals:create           post  -                     400 400 404 403 404 404  404 403 404 404  403
+referrals:consent_needs    get   -                     200 200 404 403 404 404  404 403 404 404  403
+referrals:consent_record   post  -                     400 400 404 403 404 404  404 403 404 404  403
 notifications:mark_read    post  -                     302 404 404 404 404 404  404 404 404 404  404
 notifications:open         get   -                     302 404 404 404 404 404  404 404 404 404  404
 repatriation:plan_edit     get   -                     403 200 404 200 404 404  404 403 404 404  200

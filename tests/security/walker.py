@@ -155,6 +155,8 @@ ROUTES: dict[str, Route] = {
     "referrals:complete": obj(pk="referral"),
     "referrals:cancel": obj(pk="referral"),
     "referrals:create": obj(case_pk="case"),
+    "referrals:consent_needs": obj(case_pk="case"),
+    "referrals:consent_record": obj(case_pk="case"),
     # notifications/
     "notifications:list": listing(),
     "notifications:bell": listing(),
