@@ -173,6 +173,27 @@ def worker_process(
             redis.Redis.from_url(env["REDIS_URL"], socket_timeout=2).delete(queue)
 
 
+@contextmanager
+def publishing_to(url: str) -> Iterator[None]:
+    """This process publishes to ``url`` (another broker, or a port where nothing listens),
+    then to the real broker again. The app caches its connection and producer pools (kombu
+    keeps one per URL): the app's references are dropped both ways so that the next publish
+    picks the pool for the URL."""
+
+    def reset_pools() -> None:
+        celery_app._pool = None  # type: ignore[attr-defined]
+        celery_app.amqp._producer_pool = None  # type: ignore[attr-defined]
+
+    real = celery_app.conf.broker_url
+    celery_app.conf["broker_url"] = url
+    reset_pools()
+    try:
+        yield
+    finally:
+        celery_app.conf["broker_url"] = real
+        reset_pools()
+
+
 @pytest.fixture
 def celery_worker(transactional_db, tmp_path) -> Iterator[Worker]:
     """Start a worker on a private queue; tasks published by the test go to it."""

@@ -13,18 +13,15 @@ import subprocess
 import threading
 import time
 from collections import Counter
-from collections.abc import Iterator
-from contextlib import contextmanager
 
 import pytest
 import redis
 from aiosmtpd.controller import Controller
 from django.utils.translation import gettext_lazy as _
 
-from config.celery import app as celery_app
 from notifications.models import Notification
 from notifications.services import notify
-from tests.celery_worker import wait_for, worker_process
+from tests.celery_worker import publishing_to, wait_for, worker_process
 from tests.factories import UserFactory
 
 pytestmark = [pytest.mark.celery_worker, pytest.mark.django_db(transaction=True)]
@@ -119,24 +116,6 @@ class RedisServer:
                 self._process.kill()
                 self._process.wait()
             self._process = None
-
-
-@contextmanager
-def publishing_to(url: str) -> Iterator[None]:
-    """This process publishes to ``url`` (the app caches its pools: dropped both ways)."""
-
-    def reset_pools():
-        celery_app._pool = None
-        celery_app.amqp._producer_pool = None
-
-    real = celery_app.conf.broker_url
-    celery_app.conf.broker_url = url
-    reset_pools()
-    try:
-        yield
-    finally:
-        celery_app.conf.broker_url = real
-        reset_pools()
 
 
 def _notices(count: int, tag: str) -> list[Notification]:
