@@ -23,6 +23,9 @@ class Notification(models.Model):
     email_wanted = models.BooleanField(default=True)
     emailed_at = models.DateTimeField(null=True, blank=True)
     email_attempts = models.PositiveSmallIntegerField(default=0)
+    # When a task for this email was last handed to the broker; cleared when that task ends
+    # without sending, so the sweep re-publishes at once and never doubles a pending task.
+    email_queued_at = models.DateTimeField(null=True, blank=True)
     last_error = models.CharField(max_length=300, blank=True)
 
     class Meta:
@@ -78,6 +81,8 @@ class PushDelivery(models.Model):
     created_at = models.DateTimeField(default=timezone.now)
     sent_at = models.DateTimeField(null=True, blank=True)
     attempts = models.PositiveSmallIntegerField(default=0)
+    # As Notification.email_queued_at: when a task for it was handed to the broker.
+    queued_at = models.DateTimeField(null=True, blank=True)
     last_error = models.CharField(max_length=300, blank=True)
 
     class Meta:

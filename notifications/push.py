@@ -24,9 +24,10 @@ from datetime import timedelta
 from functools import partial
 from urllib.parse import urlsplit
 
+import requests
 from django.conf import settings
 from django.db import transaction
-from django.db.models import F
+from django.db.models import F, Q
 from django.urls import reverse
 from django.utils import timezone
 
@@ -36,7 +37,10 @@ logger = logging.getLogger(__name__)
 
 # A user's devices: enough for a phone, a tablet and a few replaced phones; the oldest go.
 MAX_DEVICES_PER_USER = 10
-SWEEP_AFTER = timedelta(minutes=2)
+# The email sweep's cadence and lease (notifications.services): a delivery still unsent
+# is published again within seconds of the broker or the push service being back.
+SWEEP_AFTER = timedelta(seconds=10)
+QUEUED_LEASE = timedelta(seconds=30)
 SWEEP_BATCH = 1000
 # Deliveries per task the sweep publishes (each send may wait on a slow push service).
 SWEEP_TASK_SIZE = 50
@@ -222,11 +226,16 @@ def queue(notifications: list[Notification]) -> list[int]:
 
 
 def _publish(delivery_ids: list[int]) -> bool:
+    """Hand deliveries to Celery as one task, marked as queued (the mark is cleared if the
+    broker refuses, and when the task ends without sending them)."""
     from .tasks import send_push_deliveries
 
+    rows = PushDelivery.objects.filter(pk__in=delivery_ids, sent_at__isnull=True)
+    rows.update(queued_at=timezone.now())
     try:
         send_push_deliveries.delay(delivery_ids)
     except Exception:  # the broker's many failure types; the rows are the truth
+        rows.update(queued_at=None)
         logger.warning(
             "Could not publish push deliveries %s; the sweep will retry",
             delivery_ids,
@@ -289,19 +298,28 @@ def deliveries_send(*, delivery_ids: list[int]) -> int:
 
     Each row is locked while it is sent and marked sent in the same transaction, so a second
     run waits and then finds it sent. A failure is counted on the row (with its error) and
-    the first one is raised after the others were tried, so that the task retries; a retry
-    sends only what is still unsent. A device the push service says is gone is deleted,
-    with its deliveries."""
+    the first one is raised after the others were tried (logged by the task); those still
+    unsent lose their queued mark, so the next sweep publishes them again. A device the
+    push service says is gone is deleted, with its deliveries."""
     error: Exception | None = None
     sent = 0
-    for pk in sorted(set(delivery_ids)):
-        try:
-            sent += _send_one(pk)
-        except Exception as exc:
-            error = error or exc
-            PushDelivery.objects.filter(pk=pk, sent_at__isnull=True).update(
-                attempts=F("attempts") + 1, last_error=f"{type(exc).__name__}: {exc}"[:300]
-            )
+    try:
+        for pk in sorted(set(delivery_ids)):
+            try:
+                sent += _send_one(pk)
+            except Exception as exc:
+                error = error or exc
+                # A push service that cannot be reached is not the delivery's fault: it is
+                # not counted toward giving up (as a refused mail connection).
+                unreachable = isinstance(exc, requests.ConnectionError | requests.Timeout)
+                PushDelivery.objects.filter(pk=pk, sent_at__isnull=True).update(
+                    attempts=F("attempts") + (0 if unreachable else 1),
+                    last_error=f"{type(exc).__name__}: {exc}"[:300],
+                )
+    finally:
+        PushDelivery.objects.filter(pk__in=delivery_ids, sent_at__isnull=True).update(
+            queued_at=None
+        )
     if error is not None:
         raise error
     return sent
@@ -334,11 +352,15 @@ def _send_one(pk: int) -> int:
 
 def sweep(*, older_than: timedelta = SWEEP_AFTER) -> int:
     """Re-publish deliveries still unsent (broker down, worker died, push service down),
-    oldest first, in one task per batch. Returns how many were published."""
-    cutoff = timezone.now() - older_than
+    oldest first, in one task per batch. Returns how many were published. As the email
+    sweep: a delivery with a task queued (within QUEUED_LEASE) is not published again."""
+    now = timezone.now()
     ids = list(
         PushDelivery.objects.filter(
-            sent_at__isnull=True, created_at__lte=cutoff, attempts__lt=MAX_ATTEMPTS
+            Q(queued_at__isnull=True) | Q(queued_at__lt=now - QUEUED_LEASE),
+            sent_at__isnull=True,
+            created_at__lte=now - older_than,
+            attempts__lt=MAX_ATTEMPTS,
         )
         .order_by("created_at", "pk")
         .values_list("pk", flat=True)[:SWEEP_BATCH]

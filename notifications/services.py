@@ -9,7 +9,7 @@ from typing import Any
 from django.conf import settings
 from django.core.mail import EmailMessage, mailers
 from django.db import transaction
-from django.db.models import F
+from django.db.models import Q
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
@@ -19,30 +19,30 @@ from .push import wanted as push_wanted
 
 logger = logging.getLogger(__name__)
 
-SWEEP_AFTER = timedelta(minutes=2)
-
-
-def _publish(notification_id: int) -> bool:
-    """Hand one row to Celery. If the broker is down this logs and returns False: the row
-    stays unsent and the sweep publishes it later."""
-    from .tasks import send_notification_email
-
-    try:
-        send_notification_email.delay(notification_id)
-    except Exception:  # the broker's many failure types; the row is the truth
-        logger.warning("Could not publish notification %s; the sweep will retry", notification_id)
-        return False
-    return True
+# Recovery (issue 16): the sweep runs every 10 s (CELERY_BEAT_SCHEDULE in config/settings)
+# for rows older than SWEEP_AFTER, so every email goes out within about 20 s of the broker
+# and the mail server being back. A row whose task is queued is left alone for QUEUED_LEASE;
+# after that it is published again (its task was lost with the broker or a worker: an outage
+# longer than the lease is re-published at the first sweep after it; a task merely slow
+# gets a duplicate that finds its rows sent). A task that ends without sending clears the
+# mark, so the next sweep tries again: a back-off of one sweep interval that never gives up
+# while the failure is the connection.
+SWEEP_AFTER = timedelta(seconds=10)
+QUEUED_LEASE = timedelta(seconds=30)
 
 
 def _publish_many(notification_ids: list[int]) -> bool:
-    """Hand the rows of one notice to Celery as one task (one mail connection for all of
-    them). As for ``_publish``: if the broker is down the rows stay unsent for the sweep."""
+    """Hand rows to Celery as one task (one mail connection for all of them), marked as
+    queued. If the broker is down this logs and returns False: the mark is cleared and the
+    rows stay unsent for the sweep."""
     from .tasks import send_notification_emails
 
+    rows = Notification.objects.filter(pk__in=notification_ids, emailed_at__isnull=True)
+    rows.update(email_queued_at=timezone.now())
     try:
         send_notification_emails.delay(notification_ids)
     except Exception:  # the broker's many failure types; the rows are the truth
+        rows.update(email_queued_at=None)
         logger.warning("Could not publish notifications %s; the sweep will retry", notification_ids)
         return False
     return True
@@ -89,18 +89,8 @@ def notify(
 
 
 def notification_email_send(*, notification_id: int) -> bool:
-    """Send the email of one notification, once. Returns True if this call sent it.
-
-    The row lock makes a second concurrent run wait and then find the row already sent.
-    A failed attempt is counted on the row (and the error kept) before the exception goes
-    back to the task, which retries with back-off."""
-    try:
-        return _send_locked(notification_id)
-    except Exception as exc:
-        Notification.objects.filter(pk=notification_id, emailed_at__isnull=True).update(
-            email_attempts=F("email_attempts") + 1, last_error=f"{type(exc).__name__}: {exc}"[:300]
-        )
-        raise
+    """Send the email of one notification, once. Returns True if this call sent it."""
+    return notification_emails_send(notification_ids=[notification_id]) == 1
 
 
 def notification_emails_send(*, notification_ids: list[int]) -> int:
@@ -108,8 +98,19 @@ def notification_emails_send(*, notification_ids: list[int]) -> int:
     mail connection, each once. Returns how many this call sent.
 
     The rows are locked together; one that fails is counted on its row (with its error)
-    and the others still go. The first error is raised after the commit so that the task
-    retries, and a retry sends only the rows still unsent."""
+    and the others still go. A mail server that cannot be reached is not counted against
+    the rows (it is not their fault, and they must not be given up). Whatever happens, the
+    rows still unsent lose their queued mark so that the next sweep publishes them again;
+    the first error is raised after the commit (logged by the task)."""
+    try:
+        return _send_rows(notification_ids)
+    finally:
+        Notification.objects.filter(pk__in=notification_ids, emailed_at__isnull=True).update(
+            email_queued_at=None
+        )
+
+
+def _send_rows(notification_ids: list[int]) -> int:
     error: Exception | None = None
     sent = 0
     with transaction.atomic():
@@ -125,10 +126,9 @@ def notification_emails_send(*, notification_ids: list[int]) -> int:
         mail = mailers.default  # one connection (one SMTP session) for all
         try:
             mail.open()
-        except Exception as exc:  # the server refused us: nothing sent, each row counts it
+        except Exception as exc:  # no mail server: nothing sent, tried again next sweep
             error = exc
             Notification.objects.filter(pk__in=[row.pk for row in rows]).update(
-                email_attempts=F("email_attempts") + 1,
                 last_error=f"{type(exc).__name__}: {exc}"[:300],
             )
             rows = []
@@ -167,52 +167,40 @@ def _email(row: Notification) -> EmailMessage:
     return EmailMessage(subject[:150], body, None, [user.email])
 
 
-def _send_locked(notification_id: int) -> bool:
-    with transaction.atomic():
-        row = (
-            Notification.objects.select_for_update()
-            .select_related("recipient")
-            .filter(pk=notification_id, email_wanted=True, emailed_at__isnull=True)
-            .first()
-        )
-        if row is None:
-            return False
-        _email(row).send()
-        row.emailed_at = timezone.now()
-        row.email_attempts += 1
-        row.save(update_fields=["emailed_at", "email_attempts"])
-    return True
-
-
 SWEEP_BATCH = 1000
+SWEEP_CHUNK = 50
 # A row whose email failed this many times is left to an administrator (last_error says
 # why) rather than re-published every sweep for ever.
 MAX_EMAIL_ATTEMPTS = 20
 
 
 def notifications_sweep(*, older_than: timedelta = SWEEP_AFTER) -> int:
-    """Re-publish rows whose email is still unsent (the broker was down, a worker died),
-    oldest first. Returns how many were published.
+    """Re-publish rows whose email is still unsent (the broker was down, a worker died, the
+    mail server refused), oldest first, in tasks of SWEEP_CHUNK rows (one mail connection
+    each). Returns how many rows were published.
 
-    Re-publishing a row whose task is merely slow is harmless: the send locks the row and
-    sends only if it is still unsent. If the broker refuses a publish, the sweep stops
-    rather than wait on every row; the next run picks them up."""
-    cutoff = timezone.now() - older_than
+    Idempotent: a row with a task queued (``email_queued_at`` within QUEUED_LEASE) is not
+    published again, and a send locks its rows and sends only those still unsent, so a
+    sweep overlapping a slow task never sends twice. If the broker refuses a publish, the
+    sweep stops rather than wait on every row; the next run picks them up."""
+    now = timezone.now()
     ids = list(
         Notification.objects.filter(
+            Q(email_queued_at__isnull=True) | Q(email_queued_at__lt=now - QUEUED_LEASE),
             email_wanted=True,
             emailed_at__isnull=True,
-            created_at__lte=cutoff,
+            created_at__lte=now - older_than,
             email_attempts__lt=MAX_EMAIL_ATTEMPTS,
         )
         .order_by("created_at", "pk")
         .values_list("pk", flat=True)[:SWEEP_BATCH]
     )
     published = 0
-    for pk in ids:
-        if not _publish(pk):
+    for start in range(0, len(ids), SWEEP_CHUNK):
+        chunk = ids[start : start + SWEEP_CHUNK]
+        if not _publish_many(chunk):
             break
-        published += 1
+        published += len(chunk)
     return published
 
 

@@ -16,6 +16,7 @@ import sys
 import time
 import uuid
 from collections.abc import Callable, Iterator
+from contextlib import contextmanager, suppress
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -72,14 +73,8 @@ def _database_url() -> str:
     return f"postgres://{user}{password}@{host}:{port}/{db['NAME']}"
 
 
-@pytest.fixture
-def celery_worker(transactional_db, tmp_path) -> Iterator[Worker]:
-    """Start a worker on a private queue; tasks published by the test go to it."""
-    queue = f"test-{uuid.uuid4().hex[:12]}"
-    mail_dir = tmp_path / "mail"
-    mail_dir.mkdir()
-    log_path = tmp_path / "worker.log"
-    env = {
+def _env(queue: str, mail_dir: Path, extra: dict[str, str]) -> dict[str, str]:
+    return {
         **os.environ,
         "DJANGO_SETTINGS_MODULE": "config.settings.test",
         "DATABASE_URL": _database_url(),
@@ -88,7 +83,31 @@ def celery_worker(transactional_db, tmp_path) -> Iterator[Worker]:
         "CELERY_TASK_DEFAULT_QUEUE": queue,
         "EMAIL_BACKEND": "django.core.mail.backends.filebased.EmailBackend",
         "EMAIL_FILE_PATH": str(mail_dir),
+        **extra,
     }
+
+
+def _stop(process: subprocess.Popen) -> None:
+    process.send_signal(signal.SIGTERM)
+    try:
+        process.wait(timeout=20)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        process.wait()
+
+
+@contextmanager
+def worker_process(
+    tmp_path: Path, *, extra_env: dict[str, str] | None = None, beat: bool = False
+) -> Iterator[Worker]:
+    """A worker on a private queue (and, with ``beat``, a ``celery beat`` process running the
+    real CELERY_BEAT_SCHEDULE onto that queue); ``extra_env`` overrides the worker's
+    environment (another broker, an SMTP server). Tasks the test publishes go to the queue."""
+    queue = f"test-{uuid.uuid4().hex[:12]}"
+    mail_dir = tmp_path / "mail"
+    mail_dir.mkdir(exist_ok=True)
+    log_path = tmp_path / "worker.log"
+    env = _env(queue, mail_dir, extra_env or {})
     with log_path.open("w") as log:
         process = subprocess.Popen(
             [
@@ -114,6 +133,27 @@ def celery_worker(transactional_db, tmp_path) -> Iterator[Worker]:
             stdout=log,
             stderr=subprocess.STDOUT,
         )
+    beat_process = None
+    if beat:
+        with (tmp_path / "beat.log").open("w") as log:
+            beat_process = subprocess.Popen(
+                [
+                    sys.executable,
+                    "-m",
+                    "celery",
+                    "-A",
+                    "config",
+                    "beat",
+                    "--loglevel=INFO",
+                    "--schedule",
+                    str(tmp_path / "beat-schedule"),
+                    "--pidfile=",
+                ],
+                cwd=ROOT,
+                env=env,
+                stdout=log,
+                stderr=subprocess.STDOUT,
+            )
     previous = (celery_app.conf.task_always_eager, celery_app.conf.task_default_queue)
     celery_app.conf.task_always_eager = False
     celery_app.conf.task_default_queue = queue
@@ -125,10 +165,37 @@ def celery_worker(transactional_db, tmp_path) -> Iterator[Worker]:
         yield worker
     finally:
         celery_app.conf.task_always_eager, celery_app.conf.task_default_queue = previous
-        process.send_signal(signal.SIGTERM)
-        try:
-            process.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
-        redis.Redis.from_url(str(settings.CELERY_BROKER_URL)).delete(queue)
+        if beat_process is not None:
+            _stop(beat_process)
+        _stop(process)
+        # (If a test stopped that broker, the queue went with it.)
+        with suppress(redis.RedisError):
+            redis.Redis.from_url(env["REDIS_URL"], socket_timeout=2).delete(queue)
+
+
+@contextmanager
+def publishing_to(url: str) -> Iterator[None]:
+    """This process publishes to ``url`` (another broker, or a port where nothing listens),
+    then to the real broker again. The app caches its connection and producer pools (kombu
+    keeps one per URL): the app's references are dropped both ways so that the next publish
+    picks the pool for the URL."""
+
+    def reset_pools() -> None:
+        celery_app._pool = None  # type: ignore[attr-defined]
+        celery_app.amqp._producer_pool = None  # type: ignore[attr-defined]
+
+    real = celery_app.conf.broker_url
+    celery_app.conf["broker_url"] = url
+    reset_pools()
+    try:
+        yield
+    finally:
+        celery_app.conf["broker_url"] = real
+        reset_pools()
+
+
+@pytest.fixture
+def celery_worker(transactional_db, tmp_path) -> Iterator[Worker]:
+    """Start a worker on a private queue; tasks published by the test go to it."""
+    with worker_process(tmp_path) as worker:
+        yield worker

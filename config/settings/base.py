@@ -234,7 +234,8 @@ CELERY_TASK_PUBLISH_RETRY_POLICY = {"max_retries": 1, "interval_start": 0, "inte
 CELERY_BEAT_SCHEDULE: dict[str, dict] = {
     "notifications-sweep": {
         "task": "notifications.tasks.sweep_unsent",
-        "schedule": timedelta(minutes=2),
+        # With notifications.services.SWEEP_AFTER: email within ~30 s of recovery.
+        "schedule": timedelta(seconds=10),
     },
     "exports-expire": {"task": "exports.tasks.expire_exports", "schedule": timedelta(hours=1)},
     "submissions-purge": {"task": "submissions.tasks.purge_tokens", "schedule": timedelta(hours=6)},
@@ -259,7 +260,8 @@ CELERY_BEAT_SCHEDULE: dict[str, dict] = {
     # Web Push deliveries still unsent (notifications/push.py).
     "notifications-push-sweep": {
         "task": "notifications.tasks.sweep_unsent_pushes",
-        "schedule": timedelta(minutes=2),
+        # The same cadence as the email sweep (notifications.push.SWEEP_AFTER).
+        "schedule": timedelta(seconds=10),
     },
     # Kept API answers may hold identity: deleted once a client can no longer retry.
     "api-purge-idempotency-records": {

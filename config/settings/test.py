@@ -28,7 +28,8 @@ if os.environ.get("EMAIL_BACKEND", "").endswith("filebased.EmailBackend"):
             "OPTIONS": {"file_path": os.environ["EMAIL_FILE_PATH"]},
         }
     }
-else:
+elif not os.environ.get("EMAIL_BACKEND", "").endswith("smtp.EmailBackend"):
+    # (A worker told to use SMTP keeps base's MAILERS: EMAIL_HOST and EMAIL_PORT.)
     MAILERS = {"default": {"BACKEND": "django.core.mail.backends.locmem.EmailBackend"}}
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 PRIVATE_FILES_ROOT = BASE_DIR / "var" / "test-private"

@@ -1,15 +1,20 @@
-"""The outbox when things go wrong: failed sends are counted, the sweep stays bounded."""
+"""The outbox when things go wrong: failed sends are kept on the row (a refused mail
+connection is not counted toward giving up), the sweep stays bounded and never publishes a
+row twice while its task is queued."""
 
 from datetime import timedelta
 
 import pytest
 from django.conf import settings as django_settings
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from config.celery import app as celery_app
 from notifications.models import Notification
 from notifications.services import (
     MAX_EMAIL_ATTEMPTS,
+    QUEUED_LEASE,
+    SWEEP_AFTER,
     notification_email_send,
     notifications_sweep,
     notify,
@@ -29,7 +34,7 @@ def _row(user):
     return row
 
 
-def test_failed_send_is_counted_and_row_stays_unsent(settings, caseworker):
+def test_refused_connection_is_kept_not_counted_and_row_stays_unsent(settings, caseworker):
     row = _row(caseworker)
     # A real SMTP backend pointed at a port where nothing listens.
     settings.MAILERS = {
@@ -41,8 +46,38 @@ def test_failed_send_is_counted_and_row_stays_unsent(settings, caseworker):
     with pytest.raises(OSError):
         notification_email_send(notification_id=row.pk)
     row.refresh_from_db()
-    assert row.emailed_at is None and row.email_attempts == 1
+    # The mail server away: the row is never given up for it, and is free for the next sweep.
+    assert row.emailed_at is None and row.email_attempts == 0 and row.email_queued_at is None
     assert "ConnectionRefusedError" in row.last_error
+
+
+def test_sweep_does_not_publish_a_queued_row_again_until_its_lease_ends(settings, caseworker):
+    row = _row(caseworker)  # no on_commit here: the row is unsent and not queued
+    queued = timezone.now() - timedelta(seconds=5)
+    Notification.objects.filter(pk=row.pk).update(email_queued_at=queued)
+    settings.CELERY_TASK_ALWAYS_EAGER = True
+    assert notifications_sweep(older_than=timedelta(0)) == 0
+    # A task lost with the broker or its worker: published again once the lease is over.
+    Notification.objects.filter(pk=row.pk).update(
+        email_queued_at=timezone.now() - QUEUED_LEASE - timedelta(seconds=1)
+    )
+    assert notifications_sweep(older_than=timedelta(0)) == 1
+    row.refresh_from_db()
+    assert row.emailed_at is not None and row.email_attempts == 1
+
+
+def test_sweep_waits_only_seconds_for_a_fresh_row(caseworker):
+    row = _row(caseworker)
+    assert timedelta(seconds=10) >= SWEEP_AFTER
+    assert notifications_sweep() == 0  # just written: its own task may still be on the way
+    Notification.objects.filter(pk=row.pk).update(created_at=timezone.now() - SWEEP_AFTER)
+    assert notifications_sweep() == 1
+
+
+def test_beat_runs_both_sweeps_every_ten_seconds():
+    schedule = django_settings.CELERY_BEAT_SCHEDULE
+    assert schedule["notifications-sweep"]["schedule"] == timedelta(seconds=10)
+    assert schedule["notifications-push-sweep"]["schedule"] == timedelta(seconds=10)
 
 
 def test_sweep_leaves_rows_that_keep_failing(caseworker, mailoutbox):

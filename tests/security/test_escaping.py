@@ -10,7 +10,7 @@ from django.urls import reverse
 
 from exports import pdf
 from notifications.models import Notification
-from notifications.services import _send_locked
+from notifications.services import notification_email_send
 from tests.security.world import PAYLOAD, build_world
 
 pytestmark = pytest.mark.django_db
@@ -111,7 +111,7 @@ def test_emails_are_plain_text_without_names(world):
     # The world's own test notification carries the text on purpose; the others are the real
     # notifications of its referrals, consents and repatriation plan.
     for notification in Notification.objects.exclude(kind="test"):
-        _send_locked(notification.pk)
+        notification_email_send(notification_id=notification.pk)
     assert len(mail.outbox) >= 3, "the world's transitions notify someone"
     for message in mail.outbox:
         # Plain text only: no HTML part a mail client would render.
@@ -120,7 +120,7 @@ def test_emails_are_plain_text_without_names(world):
         # Victims first: no name (the payload is the person's name) in any email.
         assert PAYLOAD not in message.body and PAYLOAD not in message.subject
     mail.outbox.clear()
-    _send_locked(world.notification.pk)
+    notification_email_send(notification_id=world.notification.pk)
     (message,) = mail.outbox
     assert not getattr(message, "alternatives", []) and message.content_subtype == "plain"
 
