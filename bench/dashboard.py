@@ -74,10 +74,12 @@ def seed_referrals_and_plans(ctx: Any) -> dict[str, int]:
     Referral.objects.bulk_create(referrals, batch_size=2000)
 
     kinds = [k for k, _label in StepKind.choices]
+    # Every 30th case, and every 10th of the focus organisation's own cases (counted among
+    # its cases, so that it has plans whatever share of the cases it owns).
+    focus_cases = [c for c in ctx.case_ids if ctx.case_owner[c] == ctx.focus.pk]
+    focus_planned = set(focus_cases[::FOCUS_PLAN_EVERY])
     plan_cases = [
-        c
-        for i, c in enumerate(ctx.case_ids)
-        if i % PLAN_EVERY == 0 or (i % FOCUS_PLAN_EVERY == 0 and ctx.case_owner[c] == ctx.focus.pk)
+        c for i, c in enumerate(ctx.case_ids) if i % PLAN_EVERY == 0 or c in focus_planned
     ]
     plans = RepatriationPlan.objects.bulk_create(
         [
