@@ -79,7 +79,7 @@ def issue_references(organization: Organization, cases: list[Case]) -> None:
     references = next_references(organization, len(pending))
     for case, reference in zip(pending, references, strict=True):
         Case.objects.filter(pk=case.pk).update(reference=reference)
-        Case.history.filter(id=case.pk, reference=case.reference).update(reference=reference)  # type: ignore[attr-defined]
+        Case.history.filter(id=case.pk, reference=case.reference).update(reference=reference)
         case.reference = reference
 
 

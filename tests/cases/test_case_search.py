@@ -139,8 +139,8 @@ def test_a_search_that_finds_nothing_says_what_to_try(client, caseworker, cases)
 
 def _candidates(field: forms.Field) -> list:
     if isinstance(field, forms.ChoiceField):
-        values = []
-        for key, text in field.choices:
+        values: list = []
+        for key, text in list(field.choices):  # type: ignore[arg-type]
             if isinstance(text, (list, tuple)):
                 values.extend(k for k, _t in text)
             elif key != "":

@@ -98,7 +98,7 @@ def test_a_call_logged_without_signal_is_sent_once_when_it_returns(
 
     # The signal returns, but the first answer is lost on the way back: the call was made,
     # the phone does not know. The retry carries the same Idempotency-Key.
-    lost = []
+    lost: list[str] = []
 
     def lose_first_answer(route):
         if not lost:

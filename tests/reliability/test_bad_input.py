@@ -116,7 +116,7 @@ def test_migration_repair_makes_an_unreadable_call_readable_again(client, casewo
         pass
 
     editor = Editor()
-    editor.connection = connection  # type: ignore[attr-defined]
+    editor.connection = connection
     migration.repair_unreadable_datetimes(None, editor)
     call = DistressCall.objects.get(pk=call.pk)
     assert in_range(call.received_at, PAST_EVENT)

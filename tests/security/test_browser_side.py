@@ -101,16 +101,16 @@ def test_no_inline_script_or_handler_in_any_template():
 
 
 def _production_settings() -> dict:
-    env = {
+    env: dict[str, str] = {
         **{k: v for k, v in os.environ.items() if k != "DJANGO_ALLOW_ASYNC_UNSAFE"},
         "DJANGO_SETTINGS_MODULE": "config.settings.production",
         "SECRET_KEY": "x" * 20 + "production-like-secret-with-enough-entropy-0123456789",
         "ALLOWED_HOSTS": "homeward.example.org",
         "DATABASE_URL": "postgres://postgres@127.0.0.1:5432/postgres",
         # Production refuses to start without the keys of data at rest (docs/security.md).
-        "HOMEWARD_FIELD_KEYS": settings.FIELD_KEYS,
-        "HOMEWARD_BLIND_INDEX_KEYS": settings.BLIND_INDEX_KEYS,
-        "HOMEWARD_BACKUP_KEY": settings.BACKUP_KEY,
+        "HOMEWARD_FIELD_KEYS": str(settings.FIELD_KEYS),
+        "HOMEWARD_BLIND_INDEX_KEYS": str(settings.BLIND_INDEX_KEYS),
+        "HOMEWARD_BACKUP_KEY": str(settings.BACKUP_KEY),
     }
     names = [
         "SECURE_HSTS_SECONDS",
