@@ -55,6 +55,17 @@ def encrypt_rows(apps, schema_editor):
 
 def decrypt_rows(apps, schema_editor):
     rewrite.rewrite_all(_models(apps), rewrite.decrypt_to_plain, connection=schema_editor.connection)
+    _check_deferred_constraints_now(schema_editor)
+
+
+def _check_deferred_constraints_now(schema_editor):
+    """Rows rewritten above leave deferred foreign-key checks pending, and PostgreSQL refuses
+    to alter a table with pending checks; backwards, the columns are altered next in the same
+    transaction. Run the checks now, then defer again as Django's constraints are by default."""
+    if schema_editor.connection.vendor == "postgresql":
+        schema_editor.execute("SET CONSTRAINTS ALL IMMEDIATE")
+        schema_editor.execute("SET CONSTRAINTS ALL DEFERRED")
+
 
 class Migration(migrations.Migration):
 
