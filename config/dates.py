@@ -41,7 +41,9 @@ class DateRange:
     message: Any = ""
 
     def bounds(self) -> tuple[dt.date, dt.date]:
-        latest = (timezone.now() + self.ahead).date()
+        # The wall-clock date where Homeward runs (TIME_ZONE), as ``contains`` compares: the
+        # UTC date lags it by a day for seven hours each night at UTC+7.
+        latest = timezone.localdate(timezone.now() + self.ahead)
         return self.earliest, latest
 
     def contains(self, value: dt.date | dt.datetime) -> bool:

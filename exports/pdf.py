@@ -15,6 +15,7 @@ from typing import Any
 
 from django.conf import settings
 from django.contrib.staticfiles import finders
+from django.contrib.staticfiles.storage import staticfiles_storage
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
 from django.utils.formats import date_format
@@ -53,7 +54,13 @@ class StaticOnlyFetcher(URLFetcher):
         relative = url[len(prefix) :].split("?")[0].split("#")[0]
         if not relative or ".." in relative.split("/"):
             raise ValueError(f"Refused to fetch {url!r}")
-        found = finders.find(relative)
+        # A hashed name ({% static %} after collectstatic) is in STATIC_ROOT; a plain one
+        # (before it) in the source folders.
+        found: str | list | None = None
+        if settings.STATIC_ROOT and staticfiles_storage.exists(relative):
+            found = staticfiles_storage.path(relative)
+        else:
+            found = finders.find(relative)
         if not found or isinstance(found, list):
             raise ValueError(f"No static file {relative!r}")
         with open(found, "rb") as fh:

@@ -1,6 +1,7 @@
 import os
 
 import pytest
+from pytest_django.live_server_helper import LiveServer
 
 from tests.factories import OrganizationFactory, UserFactory, make_case
 
@@ -25,6 +26,35 @@ def browser_type_launch_args(browser_type_launch_args):
             "--no-first-run",
         ],
     }
+
+
+class _WhiteNoiseLiveServer(LiveServer):
+    """pytest-django's live server, with static files served as in production: by the
+    application's whitenoise middleware (hashed names from STATIC_ROOT after `make static`,
+    compressed, with their cache headers; plain names from the source folders before it).
+    Django's StaticFilesHandler, which pytest-django puts in front, knows only the source
+    folders and answers 404 for every hashed name."""
+
+    def __init__(self, addr: str) -> None:
+        super().__init__(addr, start=False)
+        self.thread.static_handler = _no_static_handler
+        self.start()
+
+
+def _no_static_handler(application):
+    return application
+
+
+@pytest.fixture(scope="session")
+def live_server(request):
+    addr = (
+        request.config.getvalue("liveserver")
+        or os.getenv("DJANGO_LIVE_TEST_SERVER_ADDRESS")
+        or "localhost"
+    )
+    server = _WhiteNoiseLiveServer(addr)
+    yield server
+    server.stop()
 
 
 @pytest.fixture

@@ -40,6 +40,18 @@ def test_the_ranges_themselves():
     assert in_range(None, PAST_EVENT)
 
 
+@pytest.mark.parametrize("zone", ["Pacific/Kiritimati", "Etc/GMT+12"])
+def test_the_ranges_follow_the_local_date_not_the_utc_date(zone):
+    # At UTC+14 the local date is a day ahead of UTC's from 10:00 UTC; at UTC-12 a day behind
+    # until 12:00 UTC: whatever the hour of the run, one of the two differs from UTC's date.
+    with timezone.override(zone):
+        today = timezone.localdate()
+        assert in_range(today + dt.timedelta(days=1), PAST_EVENT)
+        assert not in_range(today + dt.timedelta(days=2), PAST_EVENT)
+        assert in_range(today, BIRTH_DATE)
+        assert not in_range(today + dt.timedelta(days=1), BIRTH_DATE)
+
+
 def test_intake_received_in_year_one_is_refused_with_a_message(client, caseworker):
     client.force_login(caseworker)
     response = client.post(INTAKE, call_data(received_at="0001-01-01T00:00"))
