@@ -1,6 +1,7 @@
 import os
 
 import pytest
+from django.core.handlers.wsgi import WSGIHandler
 from pytest_django.live_server_helper import LiveServer
 
 from tests.factories import OrganizationFactory, UserFactory, make_case
@@ -37,12 +38,18 @@ class _WhiteNoiseLiveServer(LiveServer):
 
     def __init__(self, addr: str) -> None:
         super().__init__(addr, start=False)
-        self.thread.static_handler = _no_static_handler
+        self.thread.static_handler = _PassThrough
         self.start()
 
 
-def _no_static_handler(application):
-    return application
+class _PassThrough(WSGIHandler):
+    """In the static handler's place: hands every request to the application."""
+
+    def __init__(self, application) -> None:  # (no super(): the application has middleware)
+        self.application = application
+
+    def __call__(self, environ, start_response):
+        return self.application(environ, start_response)
 
 
 @pytest.fixture(scope="session")
