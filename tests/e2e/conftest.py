@@ -1,6 +1,6 @@
 import pytest
 from django.core.management import call_command
-from playwright.sync_api import Page
+from playwright.sync_api import Page, expect
 
 DEMO_PASSWORD = "homeward-demo"
 
@@ -20,4 +20,7 @@ def login(page: Page, base_url: str, username: str, password: str = DEMO_PASSWOR
 
 
 def logout(page: Page) -> None:
+    """Log out and wait for the login page: the outbox script clears the device's offline data
+    first and then submits, so the next navigation must not start before that one ends."""
     page.get_by_role("button", name="Log out").click()
+    expect(page.get_by_label("Username")).to_be_visible()
