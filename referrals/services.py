@@ -4,7 +4,7 @@ the notifications (written in this transaction; emailed after commit)."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -233,6 +233,25 @@ def _timeline(referral: Referral, kind: str, by: User, **extra) -> None:
     )
 
 
+def referral_create_from_form(
+    *, by: User, case: Case, cleaned_data: Mapping[str, Any], request: HttpRequest | None = None
+) -> Referral:
+    """The referral a valid ``ReferralForm`` describes: the page and the API both send one.
+
+    A reason to refer without consent counts only from a coordinator (the form offers the
+    field to no one else): anyone else's is ignored, so the answer is the missing consent."""
+    return referral_create(
+        by=by,
+        case=case,
+        to_organization=cleaned_data["to_organization"],
+        service=cleaned_data["service"],
+        urgency=cleaned_data["urgency"],
+        message=cleaned_data["message"],
+        override_reason=cleaned_data["override_reason"] if by.is_coordinator else "",
+        request=request,
+    )
+
+
 @transaction.atomic
 def referral_create(
     *,
@@ -333,15 +352,50 @@ def referral_create(
     return referral
 
 
+# Each step of a referral: from which states, and which party may take it. The referral
+# page's buttons (allowed_steps) and the services' own checks below follow this one table.
+STEPS_FROM: dict[str, tuple[str, ...]] = {
+    "accept": (ReferralStatus.PENDING,),
+    "decline": (ReferralStatus.PENDING,),
+    "complete": (ReferralStatus.ACCEPTED,),
+    "cancel": (ReferralStatus.PENDING, ReferralStatus.ACCEPTED),
+}
+
+
+def _may_send_side(by: User, referral: Referral) -> bool:
+    return is_sender(by, referral) and access.user_can(by, referral.case, access.REFER)
+
+
+def _party_may(by: User, referral: Referral, step: str) -> bool:
+    if step in ("accept", "decline"):  # the receiving organisation answers
+        return is_receiver(by, referral)
+    if step == "complete":  # either side says the service was delivered
+        return is_receiver(by, referral) or _may_send_side(by, referral)
+    return _may_send_side(by, referral)  # cancel: the sender withdraws
+
+
+def _require_party(by: User, referral: Referral, step: str) -> None:
+    if not _party_may(by, referral, step):
+        raise PermissionDenied
+
+
+def allowed_steps(by: User, referral: Referral) -> frozenset[str]:
+    """The steps ``by`` may take on ``referral`` now (the page shows their buttons)."""
+    return frozenset(
+        step
+        for step, states in STEPS_FROM.items()
+        if referral.status in states and _party_may(by, referral, step)
+    )
+
+
 @transaction.atomic
 def referral_accept(
     *, by: User, referral: Referral | int, request: HttpRequest | None = None
 ) -> Referral:
     """The receiving organisation accepts: it is granted what the service needs."""
     referral = _locked(referral)
-    if not is_receiver(by, referral):
-        raise PermissionDenied
-    _transition(referral, [ReferralStatus.PENDING], ReferralStatus.ACCEPTED)
+    _require_party(by, referral, "accept")
+    _transition(referral, STEPS_FROM["accept"], ReferralStatus.ACCEPTED)
     new = access.grant(referral.case, referral.to_organization, SERVICE_PERMS[referral.service])
     referral.granted_perms = sorted(new)
     referral.responded_by = by
@@ -384,12 +438,11 @@ def referral_decline(
 ) -> Referral:
     """The receiving organisation declines, with a reason. Nothing is granted."""
     referral = _locked(referral)
-    if not is_receiver(by, referral):
-        raise PermissionDenied
+    _require_party(by, referral, "decline")
     reason = (reason or "").strip()
     if not reason:
         raise ValidationError({"reason": _("Say why you decline this referral.")})
-    _transition(referral, [ReferralStatus.PENDING], ReferralStatus.DECLINED)
+    _transition(referral, STEPS_FROM["decline"], ReferralStatus.DECLINED)
     _release(referral, referral.granted_perms, by=by, request=request)
     referral.decline_reason = reason
     referral.responded_by = by
@@ -414,9 +467,8 @@ def referral_complete(
 ) -> Referral:
     """The service was delivered: the receiver keeps read-only access (view, identity)."""
     referral = _locked(referral)
-    if not (is_receiver(by, referral) or _may_send_side(by, referral)):
-        raise PermissionDenied
-    _transition(referral, [ReferralStatus.ACCEPTED], ReferralStatus.COMPLETED)
+    _require_party(by, referral, "complete")
+    _transition(referral, STEPS_FROM["complete"], ReferralStatus.COMPLETED)
     _release(referral, frozenset(referral.granted_perms) - READ_ONLY, by=by, request=request)
     referral.closed_by = by
     referral.closed_at = timezone.now()
@@ -435,10 +487,6 @@ def referral_complete(
     return referral
 
 
-def _may_send_side(by: User, referral: Referral) -> bool:
-    return is_sender(by, referral) and access.user_can(by, referral.case, access.REFER)
-
-
 @transaction.atomic
 def referral_cancel(
     *, by: User, referral: Referral | int, request: HttpRequest | None = None
@@ -446,12 +494,9 @@ def referral_cancel(
     """The sender withdraws a pending or accepted referral; its grants are revoked except
     those another referral to the same organisation still needs."""
     referral = _locked(referral)
-    if not _may_send_side(by, referral):
-        raise PermissionDenied
+    _require_party(by, referral, "cancel")
     was_accepted = referral.status == ReferralStatus.ACCEPTED
-    _transition(
-        referral, [ReferralStatus.PENDING, ReferralStatus.ACCEPTED], ReferralStatus.CANCELLED
-    )
+    _transition(referral, STEPS_FROM["cancel"], ReferralStatus.CANCELLED)
     _release(referral, referral.granted_perms, by=by, request=request)
     referral.closed_by = by
     referral.closed_at = timezone.now()

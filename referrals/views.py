@@ -26,7 +26,7 @@ from . import next_steps, selectors, services
 from .access import is_receiver, is_sender, may_use_referrals, referral_for
 from .forms import DeclineForm, ReferralForm
 from .list_filters import INCOMING
-from .models import Referral, ReferralService, ReferralStatus
+from .models import Referral, ReferralService
 
 PAGE_SIZE = 50
 
@@ -70,19 +70,15 @@ def _detail_context(request: HttpRequest, referral: Referral, **extra) -> dict[s
     user = request.user
     receiver, sender = is_receiver(user, referral), is_sender(user, referral)
     can_open_case = case_access.user_can(user, referral.case, case_access.VIEW)
-    may_cancel = (
-        sender
-        and referral.status in (ReferralStatus.PENDING, ReferralStatus.ACCEPTED)
-        and case_access.user_can(user, referral.case, case_access.REFER)
-    )
+    steps = services.allowed_steps(user, referral)
     return {
         "referral": referral,
         "is_receiver": receiver,
         "is_sender": sender,
         "can_open_case": can_open_case,
-        "may_answer": receiver and referral.status == ReferralStatus.PENDING,
-        "may_complete": referral.status == ReferralStatus.ACCEPTED and (receiver or may_cancel),
-        "may_cancel": may_cancel,
+        "may_answer": "accept" in steps,
+        "may_complete": "complete" in steps,
+        "may_cancel": "cancel" in steps,
         "decline_form": extra.pop("decline_form", None) or DeclineForm(),
         # journeys (issue 16 item 13): what to do next, from the apps that registered it.
         "next_steps": next_steps.for_referral(user, referral),
@@ -173,17 +169,9 @@ def create(request: HttpRequest, case_pk: int) -> HttpResponse:
     if request.method == "POST":
         form = ReferralForm(request.POST, organization=user.organization)
         if form.is_valid():
-            data = form.cleaned_data
             try:
-                referral = services.referral_create(
-                    by=user,
-                    case=case,
-                    to_organization=data["to_organization"],
-                    service=data["service"],
-                    urgency=data["urgency"],
-                    message=data["message"],
-                    override_reason=data["override_reason"] if user.is_coordinator else "",
-                    request=request,
+                referral = services.referral_create_from_form(
+                    by=user, case=case, cleaned_data=form.cleaned_data, request=request
                 )
             except services.ConsentRequired as exc:
                 missing = exc.missing

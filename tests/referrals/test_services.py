@@ -275,3 +275,50 @@ def test_answered_referrals_get_no_reminder(caseworker, consented_case, embassy,
     services.referral_accept(by=liaison, referral=referral)
     later = timezone.now() + timedelta(days=10)
     assert services.referral_reminders_send(now=later) == (0, 0)
+
+
+# --- the steps each party may take (the page's buttons and the services' checks) ---------
+
+
+STEP_CALLS = {
+    "accept": lambda by, r: services.referral_accept(by=by, referral=r),
+    "decline": lambda by, r: services.referral_decline(by=by, referral=r, reason="Full tonight."),
+    "complete": lambda by, r: services.referral_complete(by=by, referral=r),
+    "cancel": lambda by, r: services.referral_cancel(by=by, referral=r),
+}
+
+
+def test_allowed_steps_per_party_and_state(caseworker, consented_case, embassy, liaison):
+    stranger = UserFactory(organization=OrganizationFactory(), role=Role.CASEWORKER)
+    referral = refer(caseworker, consented_case, embassy)
+    assert services.allowed_steps(liaison, referral) == {"accept", "decline"}
+    assert services.allowed_steps(caseworker, referral) == {"cancel"}
+    assert services.allowed_steps(stranger, referral) == frozenset()
+    services.referral_accept(by=liaison, referral=referral)
+    referral.refresh_from_db()
+    assert services.allowed_steps(liaison, referral) == {"complete"}
+    assert services.allowed_steps(caseworker, referral) == {"complete", "cancel"}
+    services.referral_complete(by=liaison, referral=referral)
+    referral.refresh_from_db()
+    assert services.allowed_steps(liaison, referral) == frozenset()
+    assert services.allowed_steps(caseworker, referral) == frozenset()
+
+
+@pytest.mark.parametrize("step", sorted(STEP_CALLS))
+@pytest.mark.parametrize("party", ["receiver", "sender", "stranger"])
+def test_a_step_not_allowed_is_refused_by_the_service(
+    step, party, caseworker, consented_case, embassy, liaison
+):
+    stranger = UserFactory(organization=OrganizationFactory(), role=Role.CASEWORKER)
+    by = {"receiver": liaison, "sender": caseworker, "stranger": stranger}[party]
+    referral = refer(caseworker, consented_case, embassy)
+    allowed = step in services.allowed_steps(by, referral)
+    if allowed:
+        STEP_CALLS[step](by, referral)
+        referral.refresh_from_db()
+        assert referral.status != ReferralStatus.PENDING
+    else:
+        with pytest.raises((PermissionDenied, ValidationError)):
+            STEP_CALLS[step](by, referral)
+        referral.refresh_from_db()
+        assert referral.status == ReferralStatus.PENDING
