@@ -37,7 +37,8 @@ class _WhiteNoiseLiveServer(LiveServer):
 
     def __init__(self, addr: str) -> None:
         super().__init__(addr, start=False)
-        self.thread.static_handler = _no_static_handler
+        # The stubs want a handler class; any callable taking the application will do.
+        self.thread.static_handler = _no_static_handler  # type: ignore[assignment]
         self.start()
 
 
