@@ -22,6 +22,7 @@ from config.formtools import (
 )
 from partners.models import Organization, User
 from partners.roles import Role
+from textutils.zawgyi import ZawgyiCheckMixin
 
 from . import access
 from .models import Case, CaseNote, Consent, DistressCall, Person
@@ -38,7 +39,6 @@ from .vocab import (
     Urgency,
 )
 from .widgets import QuickSelect, country_choices
-from .zawgyi import ZawgyiCheckMixin
 
 UNKNOWN_COUNTRY = _("Unknown country: choose one from the list.")
 INVALID_PHONE = _("Enter a valid phone number, e.g. +60 12 345 6789.")

@@ -37,6 +37,7 @@ from django.db import transaction
 from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 
 from fieldcrypt import blind
+from textutils import zawgyi
 
 from .models import DistressCall, IdentityToken, Person
 
@@ -55,8 +56,6 @@ def normalise(text: str) -> str:
     """A name as compared: see the module docstring."""
     if not text:
         return ""
-    from . import zawgyi
-
     if zawgyi.is_zawgyi(text):
         text = zawgyi.to_unicode(text)
     text = unicodedata.normalize("NFKC", text).casefold()

@@ -1,7 +1,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from cases.zawgyi import ZawgyiCheckMixin
+from textutils.zawgyi import ZawgyiCheckMixin
 
 from .models import ExportPurpose
 

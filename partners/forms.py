@@ -4,7 +4,7 @@ from django.contrib.auth.forms import AuthenticationForm
 from django.core.validators import MaxLengthValidator
 from django.utils.translation import gettext_lazy as _
 
-from cases.zawgyi import ZawgyiCheckMixin
+from textutils.zawgyi import ZawgyiCheckMixin
 
 from .models import User
 from .roles import Role

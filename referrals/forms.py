@@ -2,9 +2,9 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from cases.vocab import Urgency
-from cases.zawgyi import ZawgyiCheckMixin
 from config.formtools import max_length_of
 from partners.models import Organization
+from textutils.zawgyi import ZawgyiCheckMixin
 
 from .models import Referral, ReferralService
 

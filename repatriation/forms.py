@@ -3,10 +3,10 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from cases.zawgyi import ZawgyiCheckMixin
 from config.dates import FUTURE_PLAN
 from config.formtools import HiddenErrorsMixin, VersionedFormMixin, VersionField, max_length_of
 from partners.models import Organization, OrganizationKind
+from textutils.zawgyi import ZawgyiCheckMixin
 
 from .models import (
     REASON_REQUIRED,

@@ -132,7 +132,9 @@ AUTHENTICATION_BACKENDS = [
     # First, as django-axes requires: refuses a locked-out username before any password check.
     "partners.backends.LockoutBackend",
     "partners.backends.OrganizationModelBackend",
-    "guardian.backends.ObjectPermissionBackend",
+    # Object permissions: user.has_perm(perm, case) answers role ∩ organisation grant through
+    # cases.access, in place of guardian's backend (which would answer the grant alone).
+    "cases.backends.CaseAccessBackend",
 ]
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
@@ -152,6 +154,9 @@ AUTH_PASSWORD_VALIDATORS = [
 # guardian finds by their content_object FK; its generic tables stay empty.
 # No anonymous user: every page needs a login.
 ANONYMOUS_USER_NAME = None
+# guardian warns when its own backend is not installed; cases.backends.CaseAccessBackend
+# answers object permissions instead (docs/architecture.md, the access model).
+SILENCED_SYSTEM_CHECKS = ["guardian.W001"]
 
 LANGUAGE_CODE = "en"
 LANGUAGES = [

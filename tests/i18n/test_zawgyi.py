@@ -1,6 +1,6 @@
 from django import forms
 
-from cases.zawgyi import ZawgyiCheckMixin, is_zawgyi, to_unicode
+from textutils.zawgyi import ZawgyiCheckMixin, is_zawgyi, to_unicode
 
 ZAWGYI = "ျမန္မာ"  # "Myanmar" typed in Zawgyi
 UNICODE = "မြန်မာ"

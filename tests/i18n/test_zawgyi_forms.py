@@ -23,7 +23,6 @@ from cases.forms import (
     PersonIntakeForm,
 )
 from cases.models import Case
-from cases.zawgyi import to_unicode
 from exports.forms import ExportRequestForm
 from partners.forms import InviteForm
 from partners.models import OrganizationKind
@@ -31,6 +30,7 @@ from referrals.forms import DeclineForm, ReferralForm
 from repatriation.forms import PlanForm, StepForm, TemplateForm
 from tests.cases.conftest import call_data
 from tests.factories import OrganizationFactory
+from textutils.zawgyi import to_unicode
 
 pytestmark = pytest.mark.django_db
 
