@@ -68,6 +68,7 @@ def outgoing(request: HttpRequest) -> HttpResponse:
 
 def _detail_context(request: HttpRequest, referral: Referral, **extra) -> dict[str, Any]:
     user = request.user
+    assert isinstance(user, User)  # the views are login_required
     receiver, sender = is_receiver(user, referral), is_sender(user, referral)
     can_open_case = case_access.user_can(user, referral.case, case_access.VIEW)
     steps = services.allowed_steps(user, referral)
