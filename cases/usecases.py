@@ -1,33 +1,39 @@
-"""Use cases of the case list: what a page and the API both do, below HTTP.
+"""Use cases of cases: what a page and the API both do, below HTTP.
 
 A view parses the request, calls the use case, and renders what it answers (HTML or JSON);
 the rules — who may search identity, how a phone is read, what is audited, which filters
-exist — live here once.
+exist, what a call must name — live here once.
 
     result, errors = case_search(user, request.GET, request=request, via="web")
 
 ``errors`` maps a parameter to its messages (a filter's bad value, a phone that is not a
 number); ``result.forbidden`` is set when the user's role may not do the search at all.
+
+    intake = intake_check(call_form, person_forms, formset=formset)  # None: see the forms
+    call, cases = intake_log(user, intake)
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from typing import Any
 
 import phonenumbers
 from django.db.models import Q, QuerySet
+from django.forms import BaseFormSet
 from django.http import QueryDict
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from audit.models import AuditAction
 from audit.services import audit_record
+from partners.models import User
 
-from . import access, list_filters, selectors
-from .forms import CaseListForm
-from .models import Case
+from . import access, list_filters, selectors, services
+from .forms import CaseListForm, DistressCallForm, PersonIntakeForm
+from .models import Case, DistressCall
 
 # How the search text is read: without ``by`` (one box), a phone number if it is one, else a
 # reference or a name. ``by=reference|name|phone`` stays for links and API clients that send it.
@@ -208,3 +214,81 @@ def case_search(
         statuses=list(filter_form.values().get("status") or []),
     )
     return result, errors
+
+
+# --- intake -----------------------------------------------------------------------------------
+
+AMBIGUOUS_CALL = gettext_lazy(
+    "A call about an existing case names no new persons: clear one or the other."
+)
+NO_PERSON = gettext_lazy("Name at least one person, or choose an existing case.")
+
+
+@dataclass
+class Intake:
+    """A call and the persons it names, checked by ``intake_check``: ready to log."""
+
+    form: DistressCallForm
+    persons: list[services.PersonIntake]
+
+    @property
+    def existing_case(self) -> Case | None:
+        return self.form.existing_case
+
+
+def intake_check(
+    form: DistressCallForm,
+    entries: Sequence[PersonIntakeForm | int],
+    *,
+    formset: BaseFormSet | None = None,
+) -> Intake | None:
+    """Check a call and the persons it names by the one set of intake rules: the call form
+    is valid; a call about an existing case names no one new (asked rather than guessed);
+    otherwise every person is valid and there is at least one. An entry is a person's form,
+    or the id of a case the person was linked to (the API's ``link_case``); the page passes
+    its formset too, whose own limits (one to MAX_PERSONS_PER_CALL) are then checked.
+
+    The errors are put on the forms (the call's on ``form``, each person's on theirs, the
+    missing person as ``NO_PERSON`` on the call); None when there was any."""
+    call_ok = form.is_valid()
+    existing = form.existing_case if call_ok else None
+    person_forms = [e for e in entries if not isinstance(e, int)]
+    names_someone = len(person_forms) < len(entries) or any(f.has_changed() for f in person_forms)
+    if existing is not None:
+        if names_someone:
+            form.add_error("existing_reference", AMBIGUOUS_CALL)
+            return None
+        return Intake(form=form, persons=[])
+    if formset is not None:
+        persons_ok = formset.is_valid()
+    else:
+        checked = [f.is_valid() for f in person_forms]  # every form, not up to the first error
+        persons_ok = all(checked)
+    if call_ok and not entries:
+        form.add_error(None, NO_PERSON)
+        return None
+    if not (call_ok and persons_ok):
+        return None
+    persons = []
+    for entry in entries:
+        if isinstance(entry, int):
+            persons.append(services.PersonIntake(link_case_id=entry))
+        elif entry.cleaned_data.get("link_case"):  # linked after the duplicate warning
+            persons.append(services.PersonIntake(link_case_id=entry.cleaned_data["link_case"]))
+        else:
+            persons.append(services.PersonIntake(person=entry.save(commit=False)))
+    return Intake(form=form, persons=persons)
+
+
+def intake_log(user: User, intake: Intake) -> tuple[DistressCall, list[Case]]:
+    """Log the checked call (``services.distress_call_create``: one transaction, the
+    permission and the limits checked again there)."""
+    form = intake.form
+    return services.distress_call_create(
+        by=user,
+        call=form.save(commit=False),
+        persons=intake.persons,
+        existing_case=intake.existing_case,
+        exploitation_types=form.cleaned_data.get("exploitation_types"),
+        case_fields=form.case_fields(),
+    )

@@ -16,7 +16,7 @@ from audit.services import audit_record
 from config.formtools import bounded_int
 from submissions import services as submissions
 
-from .. import access, selectors, services
+from .. import access, selectors, usecases
 from ..forms import DistressCallForm, PersonFormSet
 from ..models import Case
 from .common import _region, _user
@@ -82,43 +82,19 @@ def intake(request: HttpRequest) -> HttpResponse:
 
     form = DistressCallForm(data, user=user)
     formset = PersonFormSet(data, prefix="persons", region=region)
-    call_ok = form.is_valid()
-    existing = form.existing_case if call_ok else None
-    if existing is not None and any(f.has_changed() for f in formset.forms):
-        # Ambiguous: attach to the case, or open new ones? Ask rather than guess.
-        form.add_error(
-            "existing_reference",
-            _("A call about an existing case names no new persons: clear one or the other."),
-        )
-        call_ok, existing = False, None
-    persons_ok = existing is not None or formset.is_valid()
-    if not (call_ok and persons_ok):
+    intake = usecases.intake_check(form, formset.forms, formset=formset)
+    if intake is None:
         return _render_intake(request, form, formset, duplicates, status=422)
-    if existing is None and "go_on" not in data:
+    if intake.existing_case is None and "go_on" not in data:
         duplicates = _duplicates(request, form, formset)
         if any(duplicates):
             return _render_intake(request, form, formset, duplicates)
-    persons = []
-    if existing is None:
-        for pform in formset.forms:
-            link = pform.cleaned_data.get("link_case")
-            if link:
-                persons.append(services.PersonIntake(link_case_id=link))
-            else:
-                persons.append(services.PersonIntake(person=pform.save(commit=False)))
     try:
         with transaction.atomic():
             done = submissions.claim(request)  # its concurrent twin waits here
             if done:
                 return submissions.show_previous(request, done)
-            call, cases = services.distress_call_create(
-                by=user,
-                call=form.save(commit=False),
-                persons=persons,
-                existing_case=existing,
-                exploitation_types=form.cleaned_data.get("exploitation_types"),
-                case_fields=form.case_fields(),
-            )
+            call, cases = usecases.intake_log(user, intake)
             submissions.finish(request, cases[0].get_absolute_url())
     except ValidationError as exc:
         form.add_error(None, exc)
