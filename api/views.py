@@ -31,7 +31,7 @@ from cases.services import case_note_add
 from cases.usecases import case_search
 from notifications.models import Notification
 from partners.models import Organization
-from partners.roles import Role
+from partners.roles import Right, has_right
 from referrals.models import Referral
 from repatriation.models import RepatriationPlan, RepatriationStep
 
@@ -534,7 +534,7 @@ class ApiTokenViewSet(mixins.ListModelMixin, mixins.DestroyModelMixin, viewsets.
             return ApiToken.objects.none()
         user = self.request.user
         qs = ApiToken.objects.select_related("user")
-        if user.role == Role.ORG_ADMIN:
+        if has_right(user, Right.MANAGE_API_TOKENS):
             return qs.filter(user__organization_id=user.organization_id)
         return qs.filter(user=user)
 
@@ -834,7 +834,9 @@ class ReferralViewSet(
             service=cleaned["service"],
             urgency=cleaned["urgency"],
             message=cleaned["message"],
-            override_reason=cleaned["override_reason"] if user.is_coordinator else "",
+            override_reason=cleaned["override_reason"]
+            if has_right(user, Right.OVERRIDE_CONSENT)
+            else "",
             request=request._request,
         )
         referral = _referral_queryset(Referral.objects.all()).get(pk=referral.pk)

@@ -8,10 +8,14 @@ class AuditConfig(AppConfig):
 
     def ready(self) -> None:
         from config import navigation
+        from partners.roles import Right, has_right
 
         from . import signals  # noqa: F401
-        from .selectors import can_read_org_audit
 
         navigation.register(
-            "audit", _("Audit log"), "audit:events", order=85, visible=can_read_org_audit
+            "audit",
+            _("Audit log"),
+            "audit:events",
+            order=85,
+            visible=lambda user: has_right(user, Right.READ_AUDIT_LOG),
         )

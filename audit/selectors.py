@@ -7,20 +7,11 @@ from datetime import date, datetime, time, timedelta
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 
+# Who may read their organisation's log is a right in partners.roles (a module that imports
+# no other app: audit still uses no other app's models or services).
+from partners.roles import Right, has_right
+
 from .models import AccessEvent
-
-# Who may read their organisation's log. Role names as stored on partners.User.role (the
-# audit app imports no other app).
-READER_ROLES = frozenset({"org_admin", "coordinator"})
-
-
-def can_read_org_audit(user) -> bool:
-    return (
-        user.is_authenticated
-        and user.is_active
-        and getattr(user, "organization_id", None) is not None
-        and user.role in READER_ROLES
-    )
 
 
 def _day_start(day: date) -> datetime:
@@ -39,7 +30,7 @@ def org_events(
     """Events of ``user``'s organisation, newest first, filtered in the database. Empty for
     anyone who may not read them. ``record`` matches a target id exactly, or a target's label
     or type in part; ``date_to`` is inclusive (in the current time zone)."""
-    if not can_read_org_audit(user):
+    if not has_right(user, Right.READ_AUDIT_LOG):
         return AccessEvent.objects.none()
     events = AccessEvent.objects.filter(organization_id=user.organization_id)
     if actor_id:

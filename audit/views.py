@@ -4,6 +4,8 @@ from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
+from partners.roles import Right, has_right
+
 from . import selectors
 from .forms import EventFilterForm
 
@@ -14,7 +16,7 @@ PAGE_SIZE = 50
 def event_list(request: HttpRequest) -> HttpResponse:
     """The organisation's audit log, read-only, for its org admins and coordinators."""
     user = request.user
-    if not selectors.can_read_org_audit(user):
+    if not has_right(user, Right.READ_AUDIT_LOG):
         raise PermissionDenied
     form = EventFilterForm(request.GET or None, organization_id=user.organization_id)  # type: ignore[union-attr,arg-type]
     filters = {}

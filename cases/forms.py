@@ -21,7 +21,7 @@ from config.formtools import (
     snapshot,
 )
 from partners.models import Organization, User
-from partners.roles import Role
+from partners.roles import Right, roles_with
 from textutils.zawgyi import ZawgyiCheckMixin
 
 from . import access
@@ -319,7 +319,7 @@ class CaseForm(HiddenErrorsMixin, ZawgyiCheckMixin, VersionedFormMixin, forms.Mo
             self.fields["assigned_to"].queryset = User.objects.filter(
                 organization_id=case.owner_organization_id,
                 is_active=True,
-                role__in=[Role.CASEWORKER, Role.COORDINATOR],
+                role__in=roles_with(Right.BE_ASSIGNED_CASES),
             ).order_by("first_name", "username")
             self.fields["assigned_to"].label_from_instance = lambda u: (
                 u.get_full_name() or u.username

@@ -36,6 +36,7 @@ from django.utils.translation import gettext as _
 from audit.models import AuditAction
 from audit.services import audit_record
 from partners.models import User
+from partners.roles import Right, has_right
 
 from . import access, history, identity_index, timeline
 from .models import (
@@ -158,9 +159,7 @@ def case_anonymise(
 def may_erase(user, case: Case) -> bool:
     """Only a coordinator of the organisation that owns the case, which may change it."""
     return (
-        getattr(user, "is_authenticated", False)
-        and user.is_active
-        and user.is_coordinator
+        has_right(user, Right.ERASE_CASES)
         and user.organization_id == case.owner_organization_id
         and access.user_can(user, case, access.CHANGE)
     )

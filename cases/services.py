@@ -20,7 +20,7 @@ from audit.services import audit_record
 from config.dates import validate_fields
 from notifications.services import notify
 from partners.models import Organization, User
-from partners.roles import Role
+from partners.roles import Right, roles_with
 
 from . import access, timeline
 from .models import (
@@ -477,10 +477,6 @@ def consent_record(
     return consent
 
 
-# Who hears of a withdrawal in a partner organisation: the roles that work on cases.
-PARTNER_ROLES = (Role.CASEWORKER, Role.LIAISON, Role.COORDINATOR)
-
-
 def partners_holding(case: Case) -> list[User]:
     """Active case staff of every organisation other than the owner that holds a permission
     on the case (through an accepted referral, or a grant)."""
@@ -490,7 +486,11 @@ def partners_holding(case: Case) -> list[User]:
         .values("group__organization__id")
     )
     return list(
-        User.objects.filter(organization_id__in=org_ids, is_active=True, role__in=PARTNER_ROLES)
+        User.objects.filter(
+            organization_id__in=org_ids,
+            is_active=True,
+            role__in=roles_with(Right.HEAR_OF_WITHDRAWN_CONSENT),
+        )
     )
 
 

@@ -10,9 +10,13 @@ class PartnersConfig(AppConfig):
         from config import navigation
 
         from . import signals  # noqa: F401
-        from .selectors import can_manage_users
+        from .roles import Right, has_right
 
         navigation.register(
-            "org_users", _("Users"), "organisation:users", order=80, visible=can_manage_users
+            "org_users",
+            _("Users"),
+            "organisation:users",
+            order=80,
+            visible=lambda user: has_right(user, Right.MANAGE_USERS),
         )
         navigation.register("account", _("Account"), "account", order=90)

@@ -76,14 +76,6 @@ class User(AbstractUser):  # type: ignore[django-manager-missing]  # Passkey.use
     def role_allows(self, perm: str) -> bool:
         return self.is_active and self.organization_id is not None and role_allows(self.role, perm)
 
-    @property
-    def is_coordinator(self) -> bool:
-        return self.role == Role.COORDINATOR
-
-    @property
-    def is_org_admin(self) -> bool:
-        return self.role == Role.ORG_ADMIN
-
 
 class Passkey(Device):
     """A WebAuthn credential (a passkey on a phone, a security key) as a second factor beside

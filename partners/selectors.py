@@ -4,17 +4,7 @@ from django.db.models import Exists, OuterRef, QuerySet
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from .models import Passkey, User
-from .roles import Role
-
-
-def can_manage_users(user) -> bool:
-    """Org admins manage the people of their own organisation."""
-    return (
-        user.is_authenticated
-        and user.is_active
-        and user.organization_id is not None
-        and user.role == Role.ORG_ADMIN
-    )
+from .roles import Right, has_right
 
 
 def manageable_users(admin) -> QuerySet[User]:
@@ -22,7 +12,7 @@ def manageable_users(admin) -> QuerySet[User]:
     superusers (the platform's own accounts). Empty for anyone but an org admin. Rows carry
     ``has_two_factor`` (an authenticator app) and ``has_passkeys`` so that a list needs no
     query per row."""
-    if not can_manage_users(admin):
+    if not has_right(admin, Right.MANAGE_USERS):
         return User.objects.none()
     return (
         User.objects.filter(

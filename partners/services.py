@@ -23,8 +23,7 @@ from audit.services import audit_record
 
 from . import twofactor
 from .models import User
-from .roles import Role
-from .selectors import can_manage_users
+from .roles import Right, Role, has_right
 
 logger = logging.getLogger(__name__)
 
@@ -33,7 +32,7 @@ def _require_manageable(by: User, user: User) -> None:
     """Views find ``user`` through selectors.manageable_users (a foreign id is a 404 there);
     this is the same rule again, for callers that are not views."""
     if not (
-        can_manage_users(by)
+        has_right(by, Right.MANAGE_USERS)
         and user.organization_id == by.organization_id
         and not user.is_staff
         and not user.is_superuser
@@ -68,7 +67,7 @@ def user_invite(
 ) -> User:
     """Create a member of ``by``'s organisation with no usable password and email them a link
     to set one. The new user can never be staff or superuser, nor join another organisation."""
-    if not can_manage_users(by):
+    if not has_right(by, Right.MANAGE_USERS):
         raise PermissionDenied
     if role not in Role.values:
         raise ValidationError({"role": _("Choose a valid role.")})

@@ -31,6 +31,7 @@ from notifications import push
 from . import passkeys, selectors, services, twofactor
 from .forms import CodeForm, EnrolForm, InviteForm, LoginForm, RoleForm
 from .models import User
+from .roles import Right, has_right
 
 # --- Login ------------------------------------------------------------------------------------
 
@@ -343,7 +344,7 @@ class PasswordSetView(auth_views.PasswordResetConfirmView):
 
 def _org_admin(request: HttpRequest) -> User:
     """The requesting user, who must be an org admin (403 otherwise)."""
-    if not selectors.can_manage_users(request.user):
+    if not has_right(request.user, Right.MANAGE_USERS):
         raise PermissionDenied
     return cast(User, request.user)
 

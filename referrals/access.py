@@ -1,8 +1,9 @@
 """Who may see and act on a referral (the referral itself, not the case).
 
-A referral is visible to the case-working members (caseworker, liaison, coordinator) of the
-organisation that sent it and of the one it was sent to. Everything about the *case* still
-goes through cases.access: seeing a referral never shows the person's identity.
+A referral is visible to the members with ``Right.USE_REFERRALS`` (partners.roles: caseworkers,
+liaisons, coordinators) of the organisation that sent it and of the one it was sent to.
+Everything about the *case* still goes through cases.access: seeing a referral never shows
+the person's identity.
 """
 
 from __future__ import annotations
@@ -10,26 +11,14 @@ from __future__ import annotations
 from django.db.models import Q, QuerySet
 from django.http import Http404
 
-from partners.roles import Role
+from partners.roles import Right, has_right
 
 from .models import Referral
-
-# Roles that work on cases and so may see and act on referrals.
-REFERRAL_ROLES = (Role.CASEWORKER, Role.LIAISON, Role.COORDINATOR)
-
-
-def may_use_referrals(user) -> bool:
-    return bool(
-        getattr(user, "is_authenticated", False)
-        and user.is_active
-        and user.organization_id is not None
-        and user.role in REFERRAL_ROLES
-    )
 
 
 def referrals_visible_to(user) -> QuerySet[Referral]:
     """Referrals the user's organisation sent or received, filtered in the database."""
-    if not may_use_referrals(user):
+    if not has_right(user, Right.USE_REFERRALS):
         return Referral.objects.none()
     org_id = user.organization_id
     return Referral.objects.filter(Q(from_organization_id=org_id) | Q(to_organization_id=org_id))
@@ -50,8 +39,13 @@ def referral_for(user, pk, *, queryset: QuerySet[Referral] | None = None) -> Ref
 
 
 def is_receiver(user, referral: Referral) -> bool:
-    return may_use_referrals(user) and user.organization_id == referral.to_organization_id
+    return (
+        has_right(user, Right.USE_REFERRALS) and user.organization_id == referral.to_organization_id
+    )
 
 
 def is_sender(user, referral: Referral) -> bool:
-    return may_use_referrals(user) and user.organization_id == referral.from_organization_id
+    return (
+        has_right(user, Right.USE_REFERRALS)
+        and user.organization_id == referral.from_organization_id
+    )

@@ -10,8 +10,8 @@ class ReferralsConfig(AppConfig):
         from cases import panels, timeline
         from cases.vocab import ConsentPurpose
         from config import navigation
+        from partners.roles import Right, has_right
 
-        from .access import may_use_referrals
         from .models import ReferralService
         from .views import case_panel
 
@@ -52,5 +52,9 @@ class ReferralsConfig(AppConfig):
         retention.register("referrals", history.scrub)
         panels.register("referrals", "referrals/partials/case_panel.html", case_panel, order=20)
         navigation.register(
-            "referrals", _("Referrals"), "referrals:incoming", order=20, visible=may_use_referrals
+            "referrals",
+            _("Referrals"),
+            "referrals:incoming",
+            order=20,
+            visible=lambda user: has_right(user, Right.USE_REFERRALS),
         )

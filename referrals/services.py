@@ -23,9 +23,9 @@ from cases.models import Case
 from cases.vocab import ConsentPurpose
 from notifications.services import notify
 from partners.models import Organization, User
-from partners.roles import Role
+from partners.roles import Right, has_right, roles_with
 
-from .access import REFERRAL_ROLES, is_receiver, is_sender
+from .access import is_receiver, is_sender
 from .models import Referral, ReferralService, ReferralStatus, response_deadline
 
 READ_ONLY = frozenset({access.VIEW, access.VIEW_IDENTITY})
@@ -90,12 +90,12 @@ def _members(org_id: int, roles: Iterable[str]) -> list[User]:
 
 def _receivers(referral: Referral) -> list[User]:
     """Everyone in the receiving organisation who may act on the referral."""
-    return _members(referral.to_organization_id, REFERRAL_ROLES)
+    return _members(referral.to_organization_id, roles_with(Right.USE_REFERRALS))
 
 
 def _sender_side(referral: Referral) -> list[User]:
     """The person who sent the referral and their organisation's coordinators."""
-    users = _members(referral.from_organization_id, [Role.COORDINATOR])
+    users = _members(referral.from_organization_id, roles_with(Right.HEAR_OF_SENT_REFERRALS))
     if referral.created_by.is_active:
         users.append(referral.created_by)
     return users
@@ -238,8 +238,8 @@ def referral_create_from_form(
 ) -> Referral:
     """The referral a valid ``ReferralForm`` describes: the page and the API both send one.
 
-    A reason to refer without consent counts only from a coordinator (the form offers the
-    field to no one else): anyone else's is ignored, so the answer is the missing consent."""
+    A reason to refer without consent counts only from a role with OVERRIDE_CONSENT (the form
+    offers the field to no one else): anyone else's is ignored; the answer is what is missing."""
     return referral_create(
         by=by,
         case=case,
@@ -247,7 +247,9 @@ def referral_create_from_form(
         service=cleaned_data["service"],
         urgency=cleaned_data["urgency"],
         message=cleaned_data["message"],
-        override_reason=cleaned_data["override_reason"] if by.is_coordinator else "",
+        override_reason=(
+            cleaned_data["override_reason"] if has_right(by, Right.OVERRIDE_CONSENT) else ""
+        ),
         request=request,
     )
 
@@ -304,7 +306,7 @@ def referral_create(
     if missing:
         if not override_reason:
             raise ConsentRequired(missing)
-        if not by.is_coordinator:
+        if not has_right(by, Right.OVERRIDE_CONSENT):
             raise PermissionDenied("Only a coordinator may override a missing consent.")
     assert by.organization is not None
     referral = Referral(
@@ -542,7 +544,10 @@ def referral_reminders_send(*, now=None) -> tuple[int, int]:
             window = (referral.respond_by - referral.created_at) * REMIND_FRACTION
             if referral.respond_by < now and referral.escalated_at is None:
                 notify(
-                    recipients=_members(referral.from_organization_id, [Role.COORDINATOR]),
+                    recipients=_members(
+                        referral.from_organization_id,
+                        roles_with(Right.HEAR_OF_SENT_REFERRALS),
+                    ),
                     kind="referral_overdue",
                     message=_("Referral %(reference)s to %(to_org)s is overdue: no answer yet"),
                     params=_params(referral),

@@ -21,9 +21,10 @@ from cases.forms import ConsentForm
 from cases.models import Case
 from cases.vocab import ConsentPurpose
 from partners.models import User
+from partners.roles import Right, has_right
 
 from . import next_steps, selectors, services
-from .access import is_receiver, is_sender, may_use_referrals, referral_for
+from .access import is_receiver, is_sender, referral_for
 from .forms import DeclineForm, ReferralForm
 from .list_filters import INCOMING
 from .models import Referral, ReferralService
@@ -32,7 +33,7 @@ PAGE_SIZE = 50
 
 
 def _require_referral_user(request: HttpRequest) -> None:
-    if not may_use_referrals(request.user):
+    if not has_right(request.user, Right.USE_REFERRALS):
         raise PermissionDenied
 
 
@@ -195,7 +196,7 @@ def create(request: HttpRequest, case_pk: int) -> HttpResponse:
         "case": case,
         "form": form,
         "missing": [ConsentPurpose(p).label for p in missing],
-        "may_override": user.is_coordinator,
+        "may_override": has_right(user, Right.OVERRIDE_CONSENT),
         **_consent_needs_context(request, case, request.POST if request.method == "POST" else {}),
     }
     return render(request, "referrals/create.html", context, status=400 if form.errors else 200)
@@ -307,7 +308,7 @@ def consent_record(request: HttpRequest, case_pk: int) -> HttpResponse:
 def case_panel(request: HttpRequest, case: Case, perms: frozenset[str]) -> dict[str, Any] | None:
     """The case page's referral section: referrals of this case the user's organisation sent
     or received, and the way to refer it."""
-    if not may_use_referrals(request.user):
+    if not has_right(request.user, Right.USE_REFERRALS):
         return None
     return {
         "referrals": selectors.for_case(request.user, case),

@@ -9,7 +9,7 @@ class RepatriationConfig(AppConfig):
     def ready(self) -> None:
         from cases import panels, timeline
         from config import navigation
-        from partners.roles import Role
+        from partners.roles import Right, has_right
 
         from .models import PlanStatus, StepKind, StepStatus
         from .views import case_panel
@@ -56,14 +56,12 @@ class RepatriationConfig(AppConfig):
             _("My repatriations"),
             "repatriation:mine",
             order=30,
-            visible=lambda user: (
-                user.organization_id is not None and user.role in (Role.LIAISON, Role.COORDINATOR)
-            ),
+            visible=lambda user: has_right(user, Right.SEE_MY_REPATRIATIONS),
         )
         navigation.register(
             "repatriation_templates",
             _("Repatriation steps"),
             "repatriation:template_list",
             order=80,
-            visible=lambda user: user.organization_id is not None and user.role == Role.ORG_ADMIN,
+            visible=lambda user: has_right(user, Right.MANAGE_ROUTE_TEMPLATES),
         )

@@ -25,6 +25,7 @@ from cases.vocab import ConsentPurpose
 from config.dates import validate_fields
 from notifications.services import notify
 from partners.models import OrganizationKind, User
+from partners.roles import Right, has_right
 
 from .models import (
     OPEN_PLAN_STATUSES,
@@ -362,7 +363,7 @@ def steps_flag_overdue(*, today: date | None = None, batch: int = 500) -> int:
 def _require_org_admin(by: User, template: StepTemplate | None = None) -> None:
     """Templates are organisation settings, not case data: an organisation admin manages
     their own organisation's templates only."""
-    if not (by.is_active and by.is_org_admin and by.organization_id):
+    if not has_right(by, Right.MANAGE_ROUTE_TEMPLATES):
         raise PermissionDenied
     if template is not None and template.organization_id != by.organization_id:
         raise Http404("No such template")

@@ -21,6 +21,7 @@ from audit.models import AuditAction
 from audit.services import audit_record
 from cases import access
 from config.formtools import reshow_after_conflict, sign_snapshot, snapshot
+from partners.roles import Right, has_right
 
 from . import next_step, selectors, services
 from .forms import PlanForm, StepForm, StepItemFormSet, TemplateForm
@@ -309,7 +310,7 @@ def case_panel(request: HttpRequest, case, perms: frozenset[str]) -> dict[str, A
 def _admin_org(request: HttpRequest) -> int:
     """The organisation of an organisation admin; anyone else gets 403."""
     org_id: int | None = getattr(request.user, "organization_id", None)
-    if not getattr(request.user, "is_org_admin", False) or org_id is None:
+    if org_id is None or not has_right(request.user, Right.MANAGE_ROUTE_TEMPLATES):
         raise PermissionDenied
     return org_id
 

@@ -8,8 +8,9 @@ class ReportsConfig(AppConfig):
 
     def ready(self) -> None:
         from config import navigation
+        from partners.roles import Right, has_right
 
-        from . import figures, selectors
+        from . import selectors
 
         selectors.register_core_figures()
         selectors.register_list_filters()
@@ -18,5 +19,5 @@ class ReportsConfig(AppConfig):
             _("Dashboard"),
             "reports:dashboard",
             order=60,
-            visible=figures.may_see_reports,
+            visible=lambda user: has_right(user, Right.SEE_DASHBOARD),
         )

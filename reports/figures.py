@@ -8,7 +8,8 @@ An app registers a figure in its AppConfig.ready() (or the lead does after a mer
 ``compute(user, filters)`` returns a ``Figure`` or ``None`` (nothing to show: the figure is
 left out). It must aggregate in the database — one or two queries whatever the number of
 cases — and scope itself with ``reports.selectors.visible_cases(user, filters)``. Precondition:
-``user`` is a coordinator (the view checks ``may_see_reports`` before computing anything).
+``user`` has ``Right.SEE_DASHBOARD`` (partners.roles; the view checks it before computing
+anything).
 """
 
 from __future__ import annotations
@@ -18,20 +19,8 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-from partners.roles import Role
-
 if TYPE_CHECKING:
     from .selectors import Filters
-
-
-def may_see_reports(user: Any) -> bool:
-    """Coordinators only: the dashboard and the export show their organisation's caseload."""
-    return bool(
-        getattr(user, "is_authenticated", False)
-        and user.is_active
-        and user.organization_id is not None
-        and user.role == Role.COORDINATOR
-    )
 
 
 @dataclass(frozen=True)

@@ -303,8 +303,8 @@ def register_core_figures() -> None:
 
 
 def dashboard(user: Any, filters: Filters | None = None) -> list[figures.Shown]:
-    """Every figure of the dashboard, computed. Precondition: ``may_see_reports(user)``.
-    The benchmark calls this at scale."""
+    """Every figure of the dashboard, computed. Precondition: ``user`` has
+    ``Right.SEE_DASHBOARD`` (partners.roles). The benchmark calls this at scale."""
     return figures.compute_all(user, filters or Filters.default())
 
 

@@ -11,9 +11,9 @@ from django.http import HttpRequest
 
 from audit.models import AuditAction
 from audit.services import audit_record
+from partners.roles import Right, has_right
 
 from . import ctdc
-from .figures import may_see_reports
 from .selectors import Filters
 
 FORMATS = {
@@ -40,7 +40,7 @@ def ctdc_export_create(
     """The de-identified CTDC export of the cases the coordinator may see, as CSV or XLSX.
     Refuses (PermissionDenied) anyone but a coordinator; records the export in the audit log
     in the same transaction."""
-    if not may_see_reports(user):
+    if not has_right(user, Right.EXPORT_CTDC):
         raise PermissionDenied
     if fmt not in FORMATS:
         raise ValueError(f"Unknown export format {fmt!r}")

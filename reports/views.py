@@ -5,14 +5,15 @@ from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import render
 from django.views.decorators.http import require_POST
 
+from partners.roles import Right, has_right
+
 from . import selectors, services
-from .figures import may_see_reports
 from .forms import FilterForm
 
 
 @login_required
 def dashboard(request: HttpRequest) -> HttpResponse:
-    if not may_see_reports(request.user):
+    if not has_right(request.user, Right.SEE_DASHBOARD):
         raise PermissionDenied
     form = FilterForm(request.GET or None)
     filters = form.filters()
@@ -31,7 +32,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_POST
 def export(request: HttpRequest) -> HttpResponse:
-    if not may_see_reports(request.user):
+    if not has_right(request.user, Right.EXPORT_CTDC):
         raise PermissionDenied
     form = FilterForm(request.POST)
     if not form.is_valid():
