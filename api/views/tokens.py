@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from django.contrib.auth import authenticate
 from django.shortcuts import get_object_or_404
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import mixins, status, viewsets
@@ -13,13 +12,12 @@ from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from audit.models import AuditAction
-from audit.services import audit_record
 from partners.roles import Role
 
 from .. import otp
 from ..models import ApiToken
 from ..serializers import tokens as sx
+from ..services import api_token_issue, api_token_revoke
 from ..throttling import TokenEndpointThrottle
 
 
@@ -50,13 +48,7 @@ class TokenView(APIView):
             raise AuthenticationFailed(_("Wrong username or password."))
         if otp.user_has_device(user) and not otp.verify(user, data.get("otp", "")):
             raise ValidationError({"otp": [_("Enter the current code from your authenticator.")]})
-        token, raw = ApiToken.issue(user=user, name=data.get("name", ""))
-        audit_record(
-            action=AuditAction.LOGIN,
-            actor=user,
-            request=request._request,
-            detail={"via": "api-token", "token": token.key},
-        )
+        token, raw = api_token_issue(user=user, name=data.get("name", ""), request=request._request)
         return Response(
             {"id": token.pk, "token": raw, "expires_at": token.expires_at},
             status=status.HTTP_201_CREATED,
@@ -84,15 +76,5 @@ class ApiTokenViewSet(mixins.ListModelMixin, mixins.DestroyModelMixin, viewsets.
         if not str(kwargs["pk"]).isdigit():
             raise NotFound(_("Not found."))
         token = get_object_or_404(self.get_queryset(), pk=kwargs["pk"])
-        if token.revoked_at is None:
-            token.revoked_at = timezone.now()
-            token.revoked_by = request.user
-            token.save(update_fields=["revoked_at", "revoked_by"])
-            audit_record(
-                action=AuditAction.CHANGED,
-                actor=request.user,
-                target=token,
-                request=request,
-                detail={"revoked": True},
-            )
+        api_token_revoke(token=token, by=request.user, request=request._request)
         return Response(status=status.HTTP_204_NO_CONTENT)
