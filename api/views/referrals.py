@@ -35,7 +35,7 @@ def _referral_queryset(qs):
 
 @dataclass(frozen=True)
 class Transition:
-    """What one referral transition declares; the rest is ``ReferralViewSet.transition``.
+    """What one referral transition declares; the rest is ``ReferralViewSet._transition``.
 
     ``service`` makes it (referrals/services.py). A transition with a ``body`` reads it with
     that serializer and the page's ``form``, whose cleaned data go to the service; ``may_act``
@@ -66,7 +66,7 @@ def transition_action(name: str, transition: Transition):
     attribute's (DRF checks that they match)."""
 
     def act(self, request, pk=None, **kwargs):
-        return self.transition(request, transition)
+        return self._transition(request, transition)
 
     act.__name__ = act.__qualname__ = name
     act.__doc__ = DESCRIPTIONS[name]
@@ -155,7 +155,7 @@ class ReferralViewSet(
         referral = _referral_queryset(Referral.objects.all()).get(pk=referral.pk)
         return Response(self.get_serializer(referral).data, status=status.HTTP_201_CREATED)
 
-    def transition(self, request, transition: Transition) -> Response:
+    def _transition(self, request, transition: Transition) -> Response:
         """404 for a referral the caller may not see; then the body, if the transition takes
         one; then the service, whose refusals answer through api/exceptions.py (403 for who
         may not, 400 for a referral not in the right state); then the referral as it is."""
