@@ -3,28 +3,35 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitVie
 from rest_framework.permissions import AllowAny
 from rest_framework.routers import DefaultRouter
 
-from . import views
+from .views.calls import DistressCallViewSet
+from .views.cases import CaseNoteViewSet, CaseViewSet, ConsentListView, ConsentWithdrawView
+from .views.common import NotFoundView
+from .views.notifications import NotificationViewSet
+from .views.organizations import OrganizationViewSet
+from .views.referrals import ReferralViewSet
+from .views.repatriation import RepatriationPlanViewSet, RepatriationStepViewSet
+from .views.tokens import ApiTokenViewSet, TokenView
 
 router = DefaultRouter(trailing_slash=True)
 router.include_root_view = False
-router.register("organisations", views.OrganizationViewSet, basename="organisation")
-router.register("cases", views.CaseViewSet, basename="case")
-router.register(r"cases/(?P<case_pk>\d+)/notes", views.CaseNoteViewSet, basename="case-note")
-router.register("auth/tokens", views.ApiTokenViewSet, basename="api-token")
-router.register("calls", views.DistressCallViewSet, basename="call")
-router.register("referrals", views.ReferralViewSet, basename="referral")
-router.register("repatriation-plans", views.RepatriationPlanViewSet, basename="repatriation-plan")
-router.register("repatriation-steps", views.RepatriationStepViewSet, basename="repatriation-step")
-router.register("notifications", views.NotificationViewSet, basename="notification")
+router.register("organisations", OrganizationViewSet, basename="organisation")
+router.register("cases", CaseViewSet, basename="case")
+router.register(r"cases/(?P<case_pk>\d+)/notes", CaseNoteViewSet, basename="case-note")
+router.register("auth/tokens", ApiTokenViewSet, basename="api-token")
+router.register("calls", DistressCallViewSet, basename="call")
+router.register("referrals", ReferralViewSet, basename="referral")
+router.register("repatriation-plans", RepatriationPlanViewSet, basename="repatriation-plan")
+router.register("repatriation-steps", RepatriationStepViewSet, basename="repatriation-step")
+router.register("notifications", NotificationViewSet, basename="notification")
 
 app_name = "api"
 
 urlpatterns = [
-    path("v1/auth/token/", views.TokenView.as_view(), name="token"),
-    path("v1/cases/<int:case_pk>/consents/", views.ConsentListView.as_view(), name="case-consents"),
+    path("v1/auth/token/", TokenView.as_view(), name="token"),
+    path("v1/cases/<int:case_pk>/consents/", ConsentListView.as_view(), name="case-consents"),
     path(
         "v1/cases/<int:case_pk>/consents/<int:pk>/withdraw/",
-        views.ConsentWithdrawView.as_view(),
+        ConsentWithdrawView.as_view(),
         name="case-consent-withdraw",
     ),
     path("v1/", include(router.urls)),
@@ -41,5 +48,5 @@ urlpatterns = [
         ),
         name="docs",
     ),
-    re_path(r"^.*$", views.NotFoundView.as_view(), name="not-found"),
+    re_path(r"^.*$", NotFoundView.as_view(), name="not-found"),
 ]

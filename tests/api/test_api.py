@@ -121,6 +121,22 @@ def test_a_caseworker_cannot_revoke_a_colleagues_token(org, caseworker):
     assert bearer(caseworker).delete(f"/api/v1/auth/tokens/{token.pk}/").status_code == 404
 
 
+def test_revoking_twice_keeps_the_first_revocation_and_audits_it_once(org, caseworker):
+    token, _ = ApiToken.issue(user=caseworker)
+    client = bearer(caseworker)
+    assert client.delete(f"/api/v1/auth/tokens/{token.pk}/").status_code == 204
+    token.refresh_from_db()
+    first = token.revoked_at
+    assert first is not None and token.revoked_by == caseworker
+    assert client.delete(f"/api/v1/auth/tokens/{token.pk}/").status_code == 204
+    token.refresh_from_db()
+    assert token.revoked_at == first
+    events = AccessEvent.objects.filter(
+        action=AuditAction.CHANGED, target_type="api.apitoken", target_id=str(token.pk)
+    )
+    assert [(e.actor, e.detail) for e in events] == [(caseworker, {"revoked": True})]
+
+
 # --- the access matrix -------------------------------------------------------------------
 
 MATRIX = {
