@@ -21,6 +21,7 @@ from dataclasses import dataclass, field, replace
 from typing import Any
 
 import phonenumbers
+from django.core.exceptions import ValidationError
 from django.db.models import Q, QuerySet
 from django.forms import BaseFormSet
 from django.http import QueryDict
@@ -222,6 +223,7 @@ AMBIGUOUS_CALL = gettext_lazy(
     "A call about an existing case names no new persons: clear one or the other."
 )
 NO_PERSON = gettext_lazy("Name at least one person, or choose an existing case.")
+NO_PERSON_CODE = "no_person"
 
 
 @dataclass
@@ -265,7 +267,7 @@ def intake_check(
         checked = [f.is_valid() for f in person_forms]  # every form, not up to the first error
         persons_ok = all(checked)
     if call_ok and not entries:
-        form.add_error(None, NO_PERSON)
+        form.add_error(None, ValidationError(NO_PERSON, code=NO_PERSON_CODE))
         return None
     if not (call_ok and persons_ok):
         return None

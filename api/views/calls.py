@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from django.utils import timezone
-from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, status, viewsets
 from rest_framework.exceptions import PermissionDenied as PermissionDenied_
@@ -15,7 +14,7 @@ from audit.services import audit_record_many
 from cases import access
 from cases.forms import DistressCallForm, PersonIntakeForm
 from cases.models import DistressCall
-from cases.services import PersonIntake, distress_call_create
+from cases.usecases import NO_PERSON_CODE, intake_check, intake_log
 
 from ..idempotency import idempotent
 from ..serializers import calls as sx
@@ -105,40 +104,33 @@ class DistressCallViewSet(
         persons_data = data.pop("persons", [])
         data.setdefault("received_at", timezone.now())
         call_form = DistressCallForm(data=data, user=request.user)
-        call_errors = {k: list(v) for k, v in call_form.errors.items()}
         org = request.user.organization
         region = str(org.country) if org else None
-        persons: list[PersonIntake] = []
-        errors: list[dict] = []
+        entries: list[PersonIntakeForm | int] = []
         for item in persons_data:
             link = item.pop("link_case", None)
-            if link:
-                persons.append(PersonIntake(link_case_id=link))
-                errors.append({})
-                continue
-            form = PersonIntakeForm(data=item, region=region)
-            if form.is_valid():
-                persons.append(PersonIntake(person=form.save(commit=False)))
-                errors.append({})
-            else:
-                errors.append({k: list(v) for k, v in form.errors.items()})
-        if any(errors):
-            # Keyed by the person's index, as the serializer reports its own errors.
-            call_errors["persons"] = {str(i): e for i, e in enumerate(errors) if e}
-        if call_errors:
-            raise ValidationError(call_errors)
-        if call_form.existing_case is None and not persons:
-            raise ValidationError(
-                {"persons": [_("Name at least one person, or choose an existing case.")]}
-            )
-        call, _cases = distress_call_create(
-            by=request.user,
-            call=call_form.save(commit=False),
-            persons=persons,
-            existing_case=call_form.existing_case,
-            exploitation_types=call_form.cleaned_data.get("exploitation_types"),
-            case_fields=call_form.case_fields(),
-        )
+            entries.append(link if link else PersonIntakeForm(data=item, region=region))
+        intake = intake_check(call_form, entries)
+        if intake is None:
+            raise ValidationError(_intake_errors(call_form, entries))
+        call, _cases = intake_log(request.user, intake)
         call = self.get_queryset().get(pk=call.pk)
         self._mark_identity([call])
         return Response(self.get_serializer(call).data, status=status.HTTP_201_CREATED)
+
+
+def _intake_errors(call_form: DistressCallForm, entries) -> dict:
+    """The refusal as the serializer reports its own: by field, the persons' by index."""
+    errors: dict = {}
+    for name, refused in call_form.errors.as_data().items():
+        for error in refused:
+            key = "persons" if error.code == NO_PERSON_CODE else name
+            errors.setdefault(key, []).extend(error.messages)
+    persons = {
+        str(i): {k: list(v) for k, v in entry.errors.items()}
+        for i, entry in enumerate(entries)
+        if not isinstance(entry, int) and entry.is_bound and entry.errors
+    }
+    if persons:
+        errors["persons"] = persons
+    return errors
