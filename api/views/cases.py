@@ -247,15 +247,8 @@ class ConsentListView(CaseChildMixin, generics.ListAPIView):
         data.setdefault("given_at", timezone.now())
         form = ConsentForm(data=data)
         form_valid(form)
-        consent = consent_record(
-            case=case,
-            by=request.user,
-            purpose=form.cleaned_data["purpose"],
-            granted=form.cleaned_data["granted"],
-            method=form.cleaned_data["method"],
-            given_at=form.cleaned_data.get("given_at"),
-            note=form.cleaned_data.get("note") or "",
-        )
+        # The page's consent form and service, as the case page records one.
+        consent = consent_record(case=case, by=request.user, **form.cleaned_data)
         return Response(sx.ConsentSerializer(consent).data, status=status.HTTP_201_CREATED)
 
 
