@@ -376,7 +376,9 @@ def _party_may(by: User, referral: Referral, step: str) -> bool:
     return _may_send_side(by, referral)  # cancel: the sender withdraws
 
 
-def _require_party(by: User, referral: Referral, step: str) -> None:
+def require_party(by: User, referral: Referral, step: str) -> None:
+    """PermissionDenied unless ``by``'s side may take ``step`` (whatever the state): checked
+    by each step's service, and first by callers that read a body (403 before the content)."""
     if not _party_may(by, referral, step):
         raise PermissionDenied
 
@@ -396,7 +398,7 @@ def referral_accept(
 ) -> Referral:
     """The receiving organisation accepts: it is granted what the service needs."""
     referral = _locked(referral)
-    _require_party(by, referral, "accept")
+    require_party(by, referral, "accept")
     _transition(referral, STEPS_FROM["accept"], ReferralStatus.ACCEPTED)
     new = access.grant(referral.case, referral.to_organization, SERVICE_PERMS[referral.service])
     referral.granted_perms = sorted(new)
@@ -440,7 +442,7 @@ def referral_decline(
 ) -> Referral:
     """The receiving organisation declines, with a reason. Nothing is granted."""
     referral = _locked(referral)
-    _require_party(by, referral, "decline")
+    require_party(by, referral, "decline")
     reason = (reason or "").strip()
     if not reason:
         raise ValidationError({"reason": _("Say why you decline this referral.")})
@@ -469,7 +471,7 @@ def referral_complete(
 ) -> Referral:
     """The service was delivered: the receiver keeps read-only access (view, identity)."""
     referral = _locked(referral)
-    _require_party(by, referral, "complete")
+    require_party(by, referral, "complete")
     _transition(referral, STEPS_FROM["complete"], ReferralStatus.COMPLETED)
     _release(referral, frozenset(referral.granted_perms) - READ_ONLY, by=by, request=request)
     referral.closed_by = by
@@ -496,7 +498,7 @@ def referral_cancel(
     """The sender withdraws a pending or accepted referral; its grants are revoked except
     those another referral to the same organisation still needs."""
     referral = _locked(referral)
-    _require_party(by, referral, "cancel")
+    require_party(by, referral, "cancel")
     was_accepted = referral.status == ReferralStatus.ACCEPTED
     _transition(referral, STEPS_FROM["cancel"], ReferralStatus.CANCELLED)
     _release(referral, referral.granted_perms, by=by, request=request)

@@ -130,8 +130,9 @@ def decline(request: HttpRequest, pk: int) -> HttpResponse:
             "case", "from_organization", "to_organization", "created_by", "responded_by"
         ),
     )
-    if not is_receiver(request.user, referral):
-        raise PermissionDenied  # visible to the sending side, but only the receiver declines
+    assert isinstance(request.user, User)  # login_required; referral_for answered 404 to others
+    # Visible to the sending side, but only the receiver declines: 403 before the reason.
+    services.require_party(request.user, referral, "decline")
     form = DeclineForm(request.POST)
     if not form.is_valid():
         context = _detail_context(request, referral, decline_form=form)

@@ -13,14 +13,13 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
-from rest_framework.exceptions import PermissionDenied as PermissionDenied_
 from rest_framework.exceptions import ValidationError
 from rest_framework.response import Response
 
 from cases import access
 from referrals import selectors as referral_selectors
 from referrals import services as referral_services
-from referrals.access import is_receiver, referral_for, referrals_visible_to
+from referrals.access import referral_for, referrals_visible_to
 from referrals.forms import DeclineForm, ReferralForm
 from referrals.models import Referral
 
@@ -38,14 +37,13 @@ class Transition:
     """What one referral transition declares; the rest is ``ReferralViewSet._transition``.
 
     ``service`` makes it (referrals/services.py). A transition with a ``body`` reads it with
-    that serializer and the page's ``form``, whose cleaned data go to the service; ``may_act``
-    (who may make it) is then checked first, so that the other side answers 403 whatever the
-    body, as on the page."""
+    that serializer and the page's ``form``, whose cleaned data go to the service. Who may
+    make it is the services' rule (``require_party``), checked before the body, so that the
+    other side answers 403 whatever the body, as on the page."""
 
     service: Callable[..., Referral]
     body: type[serializers.Serializer] | None = None
     form: type[forms.Form] | None = None
-    may_act: Callable[[Any, Referral], bool] | None = None
 
     def __post_init__(self) -> None:
         assert (self.body is None) == (self.form is None), "a body needs its form, and back"
@@ -66,7 +64,7 @@ def transition_action(name: str, transition: Transition):
     attribute's (DRF checks that they match)."""
 
     def act(self, request, pk=None, **kwargs):
-        return self._transition(request, transition)
+        return self._transition(request, name, transition)
 
     act.__name__ = act.__qualname__ = name
     act.__doc__ = DESCRIPTIONS[name]
@@ -147,14 +145,13 @@ class ReferralViewSet(
         referral = _referral_queryset(Referral.objects.all()).get(pk=referral.pk)
         return Response(self.get_serializer(referral).data, status=status.HTTP_201_CREATED)
 
-    def _transition(self, request, transition: Transition) -> Response:
+    def _transition(self, request, step: str, transition: Transition) -> Response:
         """404 for a referral the caller may not see; then the body, if the transition takes
         one; then the service, whose refusals answer through api/exceptions.py (403 for who
         may not, 400 for a referral not in the right state); then the referral as it is."""
         referral = self.get_object()
         options: dict[str, Any] = {}
-        if transition.may_act is not None and not transition.may_act(request.user, referral):
-            raise PermissionDenied_()
+        referral_services.require_party(request.user, referral, step)
         if transition.body is not None and transition.form is not None:
             form = transition.form(data=validated(transition.body, request))
             form_valid(form)
@@ -172,7 +169,6 @@ class ReferralViewSet(
             referral_services.referral_decline,
             body=sx.DeclineSerializer,
             form=DeclineForm,
-            may_act=is_receiver,
         ),
     )
     complete = transition_action("complete", Transition(referral_services.referral_complete))
