@@ -29,8 +29,8 @@ from django_countries.fields import CountryField
 
 from partners.models import Organization, User
 
-from . import access
-from .models import CASE_IDENTITY_FIELDS, PERSON_IDENTITY_FIELDS, Case, Consent, Person
+from . import disclosure
+from .models import Case, Consent, Person
 from .vocab import MeansOfControl, SexExploitationType
 
 RecordsFor = Callable[[Any, Case], QuerySet]
@@ -192,7 +192,7 @@ def entries_for(
 
     Precondition: the user may see the case (cases.access has run). One query per source,
     plus one for the users and one for the organisations named in the values."""
-    can_view_identity = access.VIEW_IDENTITY in perms
+    can_view_identity = disclosure.for_perms(perms).identity
     collected = []
     user_ids: set[int] = set()
     org_ids: set[int] = set()
@@ -306,7 +306,7 @@ def register_core_sources() -> None:
             model=Case,
             records=lambda user, case: Case.history.filter(id=case.pk),
             fields=CASE_HISTORY_FIELDS,
-            identity=frozenset(CASE_IDENTITY_FIELDS),
+            identity=disclosure.CASE.identity,
             vocab={
                 "means_of_control": dict(MeansOfControl.choices),
                 "sex_exploitation_types": dict(SexExploitationType.choices),
@@ -320,7 +320,7 @@ def register_core_sources() -> None:
             model=Person,
             records=lambda user, case: Person.history.filter(id=case.person_id),
             fields=PERSON_HISTORY_FIELDS,
-            identity=frozenset(PERSON_IDENTITY_FIELDS),
+            identity=disclosure.PERSON.identity,
             label=lambda record: str(_("Person")),
         )
     )
@@ -330,8 +330,7 @@ def register_core_sources() -> None:
             model=Consent,
             records=lambda user, case: Consent.history.filter(case_id=case.pk),
             fields=CONSENT_HISTORY_FIELDS,
-            # A consent's note may name people (a guardian, a witness).
-            identity=frozenset({"note"}),
+            identity=disclosure.CONSENT.identity,
             label=_consent_label,
         )
     )

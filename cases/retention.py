@@ -38,11 +38,8 @@ from audit.services import audit_record
 from partners.models import User
 from partners.roles import Right, has_right
 
-from . import access, history, identity_index, timeline
+from . import access, disclosure, history, identity_index, timeline
 from .models import (
-    CALL_IDENTITY_FIELDS,
-    CASE_IDENTITY_FIELDS,
-    PERSON_IDENTITY_FIELDS,
     Case,
     CaseNote,
     Consent,
@@ -58,7 +55,7 @@ ERASURE = "erasure"
 
 # Calls: the caller's identity and every free-text or place field; channel, relation,
 # language, reported country, urgency and time stay for the statistics.
-CALL_SCRUBBED = {**dict.fromkeys(CALL_IDENTITY_FIELDS, ""), "summary": ""}
+CALL_SCRUBBED = dict.fromkeys(sorted(disclosure.CALL.identity), "")
 
 # Other apps' data about the case (referrals, repatriation, exports), registered in their
 # AppConfig.ready(): ``scrub(case)`` removes what identifies, history rows included.
@@ -92,11 +89,13 @@ def expired_cases(now: datetime | None = None) -> QuerySet[Case]:
 
 def _anonymise_person(person: Person, *, registered_on) -> None:
     age = person.age_on(registered_on)
-    values = {f: "" for f in PERSON_IDENTITY_FIELDS if f != "date_of_birth"}
+    values = {f: "" for f in sorted(disclosure.PERSON.identity) if f != "date_of_birth"}
     Person.objects.filter(pk=person.pk).update(
         date_of_birth=None, estimated_age=age, updated_at=timezone.now(), **values
     )
-    history.scrub_values(Person.history.filter(id=person.pk), PERSON_IDENTITY_FIELDS, Person)
+    history.scrub_values(
+        Person.history.filter(id=person.pk), sorted(disclosure.PERSON.identity), Person
+    )
     identity_index.forget_person(person.pk)  # the blind index of the names and phone too
 
 
@@ -128,12 +127,14 @@ def case_anonymise(
         return case
     now = timezone.now()
     case.anonymised_at = now
-    for name in CASE_IDENTITY_FIELDS:
+    for name in sorted(disclosure.CASE.identity):
         setattr(case, name, "")
     case.version = F("version") + 1  # an editor's page loaded before now cannot save over it
     case._history_user = by  # type: ignore[attr-defined]  # change history
-    case.save(update_fields=["anonymised_at", *CASE_IDENTITY_FIELDS, "version", "updated_at"])
-    history.scrub_values(Case.history.filter(id=case.pk), CASE_IDENTITY_FIELDS, Case)
+    case.save(
+        update_fields=["anonymised_at", *sorted(disclosure.CASE.identity), "version", "updated_at"]
+    )
+    history.scrub_values(Case.history.filter(id=case.pk), sorted(disclosure.CASE.identity), Case)
 
     _anonymise_person(case.person, registered_on=timezone.localdate(case.created_at))
     CaseNote.objects.filter(case=case).delete()

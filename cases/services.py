@@ -22,7 +22,7 @@ from notifications.services import notify
 from partners.models import Organization, User
 from partners.roles import Right, roles_with
 
-from . import access, timeline
+from . import access, disclosure, timeline
 from .models import (
     Case,
     CaseExploitation,
@@ -303,12 +303,10 @@ def case_update(
 
     The row is locked for the rest of the transaction, so two saves carrying the same
     version cannot both pass the check."""
-    access.require(by, case, access.CHANGE)
+    disclosure.require_write(by, case, disclosure.CASE, changes)
     unknown = set(changes) - set(EDITABLE_CASE_FIELDS)
     if unknown:
         raise ValueError(f"Not editable: {sorted(unknown)}")
-    if "current_place" in changes:
-        access.require(by, case, access.VIEW_IDENTITY)
     current = Case.objects.select_for_update().get(pk=case.pk)
     if current.version != version:
         raise StaleCase(current)
@@ -387,8 +385,7 @@ def person_update(*, case: Case, by: User, version: int, changes: dict[str, Any]
     """Correct the identity or facts of the case's person. Locked on the case's version like
     ``case_update``: a save based on an outdated page raises StaleCase and writes nothing.
     Needs change and view identity (the form shows the identity it edits)."""
-    access.require(by, case, access.CHANGE)
-    access.require(by, case, access.VIEW_IDENTITY)
+    disclosure.require_write(by, case, disclosure.PERSON, changes)
     unknown = set(changes) - set(PERSON_EDITABLE_FIELDS)
     if unknown:
         raise ValueError(f"Not editable: {sorted(unknown)}")
@@ -423,8 +420,7 @@ def note_editable_by(note: CaseNote, user: User) -> bool:
 
 @transaction.atomic
 def case_note_edit(*, note: CaseNote, body: str, by: User) -> CaseNote:
-    access.require(by, note.case, access.CHANGE)
-    access.require(by, note.case, access.VIEW_IDENTITY)
+    disclosure.require_write(by, note.case, disclosure.NOTE, ["body"])
     if not note_editable_by(note, by):
         raise PermissionDenied
     if not body.strip():

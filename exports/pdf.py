@@ -23,7 +23,7 @@ from django.utils.translation import gettext as _
 from weasyprint import HTML
 from weasyprint.urls import URLFetcher, URLFetcherResponse
 
-from cases import access, consent, timeline
+from cases import access, consent, disclosure, timeline
 from cases.models import Case, CaseNote
 from cases.redaction import person_for
 from cases.vocab import ConsentPurpose, MeansOfControl, SexExploitationType
@@ -148,8 +148,9 @@ def summary_context(
 ) -> dict[str, Any]:
     """Everything the summary prints. Precondition: ``exporter`` may export ``case``
     (``access.case_for(exporter, case.pk, EXPORT)`` has succeeded)."""
-    perms = access.perms_for(exporter, case)
-    identity = access.VIEW_IDENTITY in perms and not anonymised
+    # What of each record may be printed: cases.disclosure, as on the pages and in the API.
+    shown = disclosure.for_perms(access.perms_for(exporter, case), anonymised=anonymised)
+    identity = shown.identity
     person = person_for(case, can_view_identity=identity)
     at = at or timezone.now()
     means = dict(MeansOfControl.choices)
@@ -198,7 +199,7 @@ def summary_context(
         (_("Current country"), _country(case.current_country), ""),
         (_("Owner organisation"), case.owner_organization.name, ""),
     ]
-    if identity and case.current_place:
+    if shown.shows(disclosure.CASE, "current_place") and case.current_place:
         facts.append((_("Current exact location"), case.current_place, ""))
     decider = case.trafficking_status_decided_by_org
     if decider is not None:
@@ -221,14 +222,14 @@ def summary_context(
             else (_("agreed") if c.granted else _("refused")),
             "method": c.get_method_display(),
             "given_at": c.given_at,
-            "note": c.note if identity else "",
+            "note": c.note if shown.shows(disclosure.CONSENT, "note") else "",
         }
         for c in sorted(consent.current_consents(case).values(), key=lambda c: c.purpose)
     ]
     # Free text may name the person or a place: printed only with identity, never anonymised.
     notes = (
         list(CaseNote.objects.filter(case=case).select_related("author", "organization"))
-        if identity
+        if shown.shows(disclosure.NOTE, "body")
         else None
     )
     return {
@@ -237,9 +238,15 @@ def summary_context(
         "identity": identity,
         "anonymised": anonymised,
         "name_rows": _person_name_rows(person, identity),
-        "phone": str(case.person.phone) if identity and case.person.phone else "",
-        "document_number": case.person.document_number if identity else "",
-        "date_of_birth": case.person.date_of_birth if identity else None,
+        "phone": str(case.person.phone)
+        if shown.shows(disclosure.PERSON, "phone") and case.person.phone
+        else "",
+        "document_number": case.person.document_number
+        if shown.shows(disclosure.PERSON, "document_number")
+        else "",
+        "date_of_birth": case.person.date_of_birth
+        if shown.shows(disclosure.PERSON, "date_of_birth")
+        else None,
         "age": case.person.age_on(timezone.localdate()),
         "facts": facts,
         "timeline": timeline.entries_for(case, limit=TIMELINE_LIMIT),

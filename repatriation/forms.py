@@ -3,13 +3,16 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from cases import disclosure
 from config.dates import FUTURE_PLAN
 from config.formtools import HiddenErrorsMixin, VersionedFormMixin, VersionField, max_length_of
 from partners.models import Organization, OrganizationKind
 from textutils.zawgyi import ZawgyiCheckMixin
 
 from .models import (
+    PLAN_FIELDS,
     REASON_REQUIRED,
+    STEP_FIELDS,
     RepatriationPlan,
     RepatriationStep,
     StepStatus,
@@ -48,9 +51,8 @@ class PlanForm(ZawgyiCheckMixin, forms.ModelForm):
         assert isinstance(lead, forms.ModelChoiceField)
         embassy.queryset = active.filter(kind=OrganizationKind.EMBASSY)
         lead.queryset = active
-        if not can_view_identity:
-            # Not shown, not changeable: the place is identity.
-            del self.fields["place"]
+        # Not shown, not changeable: the place and the home province are identity.
+        disclosure.restrict_form(self, PLAN_FIELDS, disclosure.Disclosure(can_view_identity))
 
 
 class StepForm(HiddenErrorsMixin, ZawgyiCheckMixin, VersionedFormMixin, forms.Form):
@@ -79,14 +81,19 @@ class StepForm(HiddenErrorsMixin, ZawgyiCheckMixin, VersionedFormMixin, forms.Fo
     # fields they changed keep their input.
     original = forms.CharField(widget=forms.HiddenInput, required=False)
 
-    def __init__(self, *args, prefix_id: int, **kwargs):
+    def __init__(self, *args, prefix_id: int, can_view_identity: bool = True, **kwargs):
         # Unique ids per step: many step forms share one page.
         kwargs["auto_id"] = f"step{prefix_id}-%s"
         super().__init__(*args, **kwargs)
+        # The note and the reason are identity: not shown, not changeable without it.
+        disclosure.restrict_form(self, STEP_FIELDS, disclosure.Disclosure(can_view_identity))
 
     def clean(self):
         data = super().clean()
-        if data.get("status") in REASON_REQUIRED and not (data.get("reason") or "").strip():
+        # Without view-identity the reason is not in the form (cases.disclosure): it keeps
+        # its value and the service checks that one.
+        reason_missing = "reason" in self.fields and not (data.get("reason") or "").strip()
+        if data.get("status") in REASON_REQUIRED and reason_missing:
             self.add_error(
                 "reason",
                 _("Say why the step is %(status)s.") % {"status": StepStatus(data["status"]).label},

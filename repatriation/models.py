@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from django_countries.fields import CountryField
 from simple_history.models import HistoricalRecords
 
+from cases import disclosure
 from config.dates import FUTURE_PLAN
 from fieldcrypt.fields import EncryptedCharField, EncryptedTextField
 from partners.models import OrganizationKind
@@ -263,3 +264,10 @@ class RepatriationStep(models.Model):
             and self.due_date is not None
             and self.due_date < timezone.localdate()
         )
+
+
+# What of a plan and a step is identity (cases.disclosure): where the person is and where
+# they come from to the province (a home village is a few families), and the steps' free
+# text. Everything else (countries, organisations, dates, statuses) is statistics-level.
+PLAN_FIELDS = disclosure.register("plan", ("place", "home_province"))
+STEP_FIELDS = disclosure.register("step", ("note", "reason"))

@@ -218,6 +218,20 @@ def _next_step(step: RepatriationStep) -> RepatriationStep | None:
     )
 
 
+# What StepForm edits: the page and the API both update a step through step_update_from_form.
+STEP_FORM_FIELDS = ("status", "due_date", "note", "reason")
+
+
+def step_update_from_form(*, step: RepatriationStep, by: User, cleaned: dict) -> RepatriationStep:
+    """The step update of the page and the API, from ``StepForm``'s cleaned data. A field the
+    user may not see (``STEP_FIELDS``, cases.disclosure) is not in their form and keeps its
+    value; a field the API's partial update left out was filled from the step by the caller."""
+    values = {
+        name: cleaned[name] if name in cleaned else getattr(step, name) for name in STEP_FORM_FIELDS
+    }
+    return step_update(step=step, by=by, version=cleaned["version"], **values)
+
+
 @transaction.atomic
 def step_update(
     *,

@@ -19,7 +19,7 @@ from django.views.decorators.http import require_POST
 
 from audit.models import AuditAction
 from audit.services import audit_record
-from cases import access
+from cases import access, disclosure
 from config.formtools import reshow_after_conflict, sign_snapshot, snapshot
 from partners.roles import Right, has_right
 
@@ -45,8 +45,9 @@ def step_context(
     message: str = "",
     saved: bool = False,
 ) -> dict[str, Any]:
-    """What templates/repatriation/partials/step.html needs for one step. A step's note is
-    free text that may identify the person: shown (and editable) only with view-identity."""
+    """What templates/repatriation/partials/step.html needs for one step. A step's note and
+    reason are free text that may identify the person: shown (and editable) only with
+    view-identity (``STEP_FIELDS``, cases.disclosure)."""
     if form is None:
         form = StepForm(
             initial={
@@ -57,15 +58,14 @@ def step_context(
                 "version": step.version,
             },
             prefix_id=step.pk,
+            can_view_identity=can_view_identity,
         )
-    if not can_view_identity:
-        form.fields.pop("note", None)
     if not form.is_bound:  # after the note is gone: the snapshot is readable in the page
         form.initial["original"] = sign_snapshot(snapshot(step, form.tracked_fields()))
     return {
         "step": step,
         "can_update": can_update,
-        "can_view_identity": can_view_identity,
+        "disclosure": disclosure.Disclosure(identity=can_view_identity),
         "form": form,
         "message": message,
         "saved": saved,
@@ -225,22 +225,14 @@ def step_update(request: HttpRequest, pk: int) -> HttpResponse:
         )
     case = access.case_for(request.user, step.plan.case_id, access.UPDATE_REPATRIATION)
     identity = access.user_can(request.user, case, access.VIEW_IDENTITY)
-    form = StepForm(request.POST, prefix_id=step.pk)
-    if not identity:
-        form.fields.pop("note", None)
+    form = StepForm(request.POST, prefix_id=step.pk, can_view_identity=identity)
     message = ""
     if form.is_valid():
-        data = form.cleaned_data
         try:
-            step = services.step_update(
+            step = services.step_update_from_form(
                 step=step,
                 by=request.user,  # type: ignore[arg-type]
-                version=data["version"],
-                status=data["status"],
-                due_date=data["due_date"],
-                # Without view-identity the note is neither shown nor changed.
-                note=data["note"] if identity else step.note,
-                reason=data["reason"],
+                cleaned=form.cleaned_data,
             )
         except services.StaleStep:
             # The current step, with this person's own changes re-applied and the fresh
@@ -248,10 +240,7 @@ def step_update(request: HttpRequest, pk: int) -> HttpResponse:
             step = _step_for(request, pk)
 
             def rebuild(data):
-                fresh = StepForm(data, prefix_id=step.pk)
-                if not identity:
-                    fresh.fields.pop("note", None)
-                return fresh
+                return StepForm(data, prefix_id=step.pk, can_view_identity=identity)
 
             conflict = reshow_after_conflict(
                 form,
@@ -293,10 +282,11 @@ def case_panel(request: HttpRequest, case, perms: frozenset[str]) -> dict[str, A
     plan = selectors.plan_for_case(case)
     if plan is None:
         return {"case": case, "plan": None, "can_update": can_update} if can_update else None
-    ctx = plan_context(plan, can_update=can_update, can_view_identity=access.VIEW_IDENTITY in perms)
+    shown = disclosure.for_perms(perms)
+    ctx = plan_context(plan, can_update=can_update, can_view_identity=shown.identity)
     ctx.update(
         case=case,
-        can_view_identity=access.VIEW_IDENTITY in perms,
+        disclosure=shown,
         transitions=[PlanStatus(s) for s in sorted(PLAN_TRANSITIONS[plan.status])]
         if can_update
         else [],

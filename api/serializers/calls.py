@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from cases import disclosure
 from cases.models import CALL_IDENTITY_FIELDS, DistressCall, Person
 from cases.services import MAX_PERSONS_PER_CALL, too_many_persons
 from cases.vocab import (
@@ -21,7 +22,12 @@ from cases.vocab import (
 )
 
 from .. import examples as ex
-from .common import CaseRefSerializer, OrganizationRefSerializer, model_text
+from .common import (
+    CaseRefSerializer,
+    DisclosedFieldsMixin,
+    OrganizationRefSerializer,
+    model_text,
+)
 
 
 class BoundedListSerializer(serializers.ListSerializer):
@@ -98,11 +104,14 @@ class DistressCallCreateSerializer(serializers.Serializer):
     )
 
 
-class DistressCallSerializer(serializers.ModelSerializer):
+class DistressCallSerializer(DisclosedFieldsMixin, serializers.ModelSerializer):
+    disclosure_group = disclosure.CALL
+
     organization = OrganizationRefSerializer(read_only=True)
     reported_country = serializers.CharField(source="reported_country.code", read_only=True)
     cases = serializers.SerializerMethodField()
     # Identity: present only with view-identity on every case of the call.
+    summary = serializers.CharField(required=False)
     caller_name = serializers.CharField(required=False)
     caller_phone = serializers.CharField(required=False)
     callback_notes = serializers.CharField(required=False)
@@ -135,12 +144,7 @@ class DistressCallSerializer(serializers.ModelSerializer):
 
     def to_representation(self, instance):
         data = super().to_representation(instance)
-        if not getattr(instance, "can_view_identity", False):
-            for name in CALL_IDENTITY_FIELDS:
-                data.pop(name, None)
-            # The summary is free text told by the caller: identity too.
-            data.pop("summary", None)
-        elif data.get("caller_phone") is not None:
+        if data.get("caller_phone") is not None:
             data["caller_phone"] = str(instance.caller_phone or "")
         return data
 

@@ -7,13 +7,8 @@ from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import OpenApiExample, extend_schema_field
 from rest_framework import serializers
 
-from cases.models import (
-    CASE_IDENTITY_FIELDS,
-    PERSON_IDENTITY_FIELDS,
-    Case,
-    CaseNote,
-    Consent,
-)
+from cases import disclosure
+from cases.models import Case, CaseNote, Consent
 from cases.vocab import (
     CaseStatus,
     ConsentMethod,
@@ -27,10 +22,12 @@ from cases.vocab import (
 )
 
 from .. import examples as ex
-from .common import OrganizationRefSerializer, model_text
+from .common import DisclosedFieldsMixin, OrganizationRefSerializer, model_text
 
 
-class PersonSerializer(serializers.Serializer):
+class PersonSerializer(DisclosedFieldsMixin, serializers.Serializer):
+    disclosure_group = disclosure.PERSON
+
     sex = serializers.CharField(read_only=True)
     nationality = serializers.CharField(source="nationality.code", read_only=True)
     stateless = serializers.BooleanField(read_only=True)
@@ -50,15 +47,14 @@ class PersonSerializer(serializers.Serializer):
 
     def to_representation(self, instance):
         data = super().to_representation(instance)
-        if not self.context.get("can_view_identity"):
-            for name in PERSON_IDENTITY_FIELDS:
-                data.pop(name, None)
-        elif "phone" in data:
+        if "phone" in data:
             data["phone"] = str(instance.phone or "")
         return data
 
 
-class CaseSerializer(serializers.ModelSerializer):
+class CaseSerializer(DisclosedFieldsMixin, serializers.ModelSerializer):
+    disclosure_group = disclosure.CASE
+
     owner_organization = OrganizationRefSerializer(read_only=True)
     person = serializers.SerializerMethodField()
     exploitation_types = serializers.SerializerMethodField()
@@ -104,14 +100,8 @@ class CaseSerializer(serializers.ModelSerializer):
         ]
         read_only_fields = [f for f in fields if f != "current_place"]
 
-    def _identity(self, case) -> bool:
-        value = getattr(case, "can_view_identity", None)
-        if value is None:
-            value = self.context.get("can_view_identity", False)
-        return bool(value)
-
     def get_can_view_identity(self, case) -> bool:
-        return self._identity(case)
+        return self.disclosure_of(case).identity
 
     def get_exploitation_types(self, case) -> list[str]:
         return [e.type for e in case.exploitations.all()]
@@ -120,7 +110,7 @@ class CaseSerializer(serializers.ModelSerializer):
     def get_person(self, case) -> dict:
         # One person serializer per identity value for the whole list, not one per row:
         # building a serializer copies its fields, which dominated a page of 50 cases.
-        identity = self._identity(case)
+        identity = self.disclosure_of(case).identity
         cache = self.__dict__.setdefault("_person_serializers", {})
         if identity not in cache:
             cache[identity] = PersonSerializer(
@@ -128,15 +118,10 @@ class CaseSerializer(serializers.ModelSerializer):
             )
         return cache[identity].to_representation(case.person)
 
-    def to_representation(self, instance):
-        data = super().to_representation(instance)
-        if not self._identity(instance):
-            for name in CASE_IDENTITY_FIELDS:
-                data.pop(name, None)
-        return data
 
+class CaseNoteSerializer(DisclosedFieldsMixin, serializers.ModelSerializer):
+    disclosure_group = disclosure.NOTE
 
-class CaseNoteSerializer(serializers.ModelSerializer):
     author = serializers.CharField(source="author.username", read_only=True, default="")
     organization = OrganizationRefSerializer(read_only=True)
     body = model_text(
@@ -152,28 +137,18 @@ class CaseNoteSerializer(serializers.ModelSerializer):
         fields = ["id", "body", "author", "organization", "created_at", "updated_at"]
         read_only_fields = ["id", "author", "organization", "created_at", "updated_at"]
 
-    def to_representation(self, instance):
-        data = super().to_representation(instance)
-        if not self.context.get("can_view_identity"):
-            data.pop("body", None)
-        return data
 
+class ConsentSerializer(DisclosedFieldsMixin, serializers.ModelSerializer):
+    disclosure_group = disclosure.CONSENT
 
-class ConsentSerializer(serializers.ModelSerializer):
+    note = serializers.CharField(
+        required=False, help_text=_("Shown only to users who may view the person's identity.")
+    )
+
     class Meta:
         model = Consent
         fields = ["id", "purpose", "granted", "method", "given_at", "withdrawn_at", "note"]
         read_only_fields = fields
-        extra_kwargs = {
-            "note": {"help_text": _("Shown only to users who may view the person's identity.")}
-        }
-
-    def to_representation(self, instance):
-        # A consent note is free text that may identify the person (who signed, a guardian).
-        data = super().to_representation(instance)
-        if not self.context.get("can_view_identity"):
-            data.pop("note", None)
-        return data
 
 
 class CaseUpdateSerializer(serializers.Serializer):

@@ -5,15 +5,31 @@ from __future__ import annotations
 from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
-from repatriation.models import RepatriationPlan, RepatriationStep, StepStatus
+from repatriation.models import (
+    PLAN_FIELDS,
+    STEP_FIELDS,
+    RepatriationPlan,
+    RepatriationStep,
+    StepStatus,
+)
 
 from .. import examples as ex
-from .common import CaseRefSerializer, OrganizationRefSerializer, model_text
+from .common import (
+    CaseRefSerializer,
+    DisclosedFieldsMixin,
+    OrganizationRefSerializer,
+    model_text,
+)
 
 
-class RepatriationStepSerializer(serializers.ModelSerializer):
+class RepatriationStepSerializer(DisclosedFieldsMixin, serializers.ModelSerializer):
+    disclosure_group = STEP_FIELDS
+
     plan = serializers.IntegerField(source="plan_id", read_only=True)
     responsible_organization = OrganizationRefSerializer(read_only=True, allow_null=True)
+    # Identity (free text): present only with view-identity.
+    note = serializers.CharField(required=False)
+    reason = serializers.CharField(required=False)
 
     class Meta:
         model = RepatriationStep
@@ -34,13 +50,16 @@ class RepatriationStepSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
-class RepatriationPlanSerializer(serializers.ModelSerializer):
+class RepatriationPlanSerializer(DisclosedFieldsMixin, serializers.ModelSerializer):
+    disclosure_group = PLAN_FIELDS
+
     case = CaseRefSerializer(read_only=True)
     embassy = OrganizationRefSerializer(read_only=True, allow_null=True)
     lead_organization = OrganizationRefSerializer(read_only=True, allow_null=True)
     steps = RepatriationStepSerializer(many=True, read_only=True)
     # Identity: present only with view-identity.
     place = serializers.CharField(required=False)
+    home_province = serializers.CharField(required=False)
 
     class Meta:
         model = RepatriationPlan
@@ -60,12 +79,6 @@ class RepatriationPlanSerializer(serializers.ModelSerializer):
             "place",
         ]
         read_only_fields = fields
-
-    def to_representation(self, instance):
-        data = super().to_representation(instance)
-        if not getattr(instance, "can_view_identity", False):
-            data.pop("place", None)
-        return data
 
 
 class StepUpdateSerializer(serializers.Serializer):
@@ -101,10 +114,11 @@ STEP = {
     "changed_at": "2026-11-28T09:00:00Z",
     "version": 3,
 }
-PLAN = {
+PLAN_WITH_IDENTITY = {
     "id": 21,
     "case": ex.CASE_REF,
     "situation": "shelter",
+    "place": "Shelter in Bangkok",
     "home_province": "Prey Veng",
     "embassy": {"id": 12, "name": "Embassy of Cambodia, Bangkok"},
     "lead_organization": {"id": 9, "name": "Migration Office Bangkok"},
@@ -115,11 +129,16 @@ PLAN = {
     "version": 2,
     "steps": [STEP],
 }
+# Without view-identity: what cases.disclosure hides is absent, in the plan and its steps.
+PLAN = {
+    **{k: v for k, v in PLAN_WITH_IDENTITY.items() if k not in PLAN_FIELDS.identity},
+    "steps": [{k: v for k, v in STEP.items() if k not in STEP_FIELDS.identity}],
+}
 
-PLAN_LIST_EXAMPLES = [ex.answer("My repatriations", PLAN, list_page=True)]
+PLAN_LIST_EXAMPLES = [ex.answer("My repatriations", PLAN_WITH_IDENTITY, list_page=True)]
 PLAN_DETAIL_EXAMPLES = [
-    ex.answer("With view-identity", {**PLAN, "place": "Shelter in Bangkok"}),
-    ex.answer("Without view-identity: place absent", PLAN),
+    ex.answer("With view-identity", PLAN_WITH_IDENTITY),
+    ex.answer("Without view-identity: places and step notes absent", PLAN),
     ex.ERROR_404,
 ]
 STEP_DETAIL_EXAMPLES = [ex.answer("A step", STEP), ex.ERROR_404]

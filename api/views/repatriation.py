@@ -5,16 +5,16 @@ from __future__ import annotations
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, viewsets
-from rest_framework.exceptions import NotFound
+from rest_framework.exceptions import NotFound, ValidationError
 from rest_framework.response import Response
 
 from audit.models import AuditAction
 from audit.services import audit_record, audit_record_many
-from cases import access
+from cases import access, disclosure
 from repatriation import selectors as repatriation_selectors
 from repatriation import services as repatriation_services
 from repatriation.forms import StepForm
-from repatriation.models import RepatriationPlan, RepatriationStep
+from repatriation.models import STEP_FIELDS, RepatriationPlan, RepatriationStep
 
 from ..serializers import repatriation as sx
 from ..serializers.common import ConflictSerializer
@@ -45,6 +45,8 @@ class RepatriationPlanViewSet(
         )
         for plan in plans:
             plan.can_view_identity = plan.case_id in identity
+            for step in plan.steps.all():  # prefetched: the instances the serializer reads
+                step.can_view_identity = plan.can_view_identity
         # Every case read is logged; a plan shown with its place is an identity view.
         for shown in (True, False):
             group = [p for p in plans if bool(p.can_view_identity and p.place) is shown]
@@ -96,6 +98,9 @@ class RepatriationStepViewSet(IntegerIdMixin, mixins.RetrieveModelMixin, viewset
         step = self.get_queryset().filter(pk=pk_or_404(self.kwargs["pk"])).first()
         if step is None:
             raise NotFound(_("Not found."))
+        step.can_view_identity = access.user_can(
+            self.request.user, step.plan.case, access.VIEW_IDENTITY
+        )
         return step
 
     @extend_schema(examples=sx.STEP_DETAIL_EXAMPLES)
@@ -119,6 +124,10 @@ class RepatriationStepViewSet(IntegerIdMixin, mixins.RetrieveModelMixin, viewset
         step = self.get_object()
         access.case_for(request.user, step.plan.case_id, access.UPDATE_REPATRIATION)
         sent = validated(sx.StepUpdateSerializer, request)
+        shown = disclosure.Disclosure(identity=step.can_view_identity)
+        refused = disclosure.refused_fields(STEP_FIELDS, shown, sent)
+        if refused:
+            raise ValidationError(refused)
         # Partial: the fields left out keep the step's current values; the page's form then
         # checks the whole (a blocked step still needs its reason).
         current = {
@@ -127,7 +136,9 @@ class RepatriationStepViewSet(IntegerIdMixin, mixins.RetrieveModelMixin, viewset
             "note": step.note,
             "reason": step.reason,
         }
-        form = StepForm(data={**current, **sent}, prefix_id=step.pk)
+        form = StepForm(
+            data={**current, **sent}, prefix_id=step.pk, can_view_identity=step.can_view_identity
+        )
         if "due_date" not in sent:
             # A kept due date is not re-checked against today's range (the service checks
             # a due date only when it changes).
@@ -135,14 +146,8 @@ class RepatriationStepViewSet(IntegerIdMixin, mixins.RetrieveModelMixin, viewset
         form_valid(form)
         cleaned = form.cleaned_data
         try:
-            step = repatriation_services.step_update(
-                step=step,
-                by=request.user,
-                version=cleaned["version"],
-                status=cleaned["status"],
-                due_date=cleaned["due_date"],
-                note=cleaned["note"],
-                reason=cleaned["reason"],
+            step = repatriation_services.step_update_from_form(
+                step=step, by=request.user, cleaned=cleaned
             )
         except repatriation_services.StaleStep as exc:
             current = RepatriationStep.objects.get(pk=step.pk)

@@ -13,7 +13,7 @@ from audit.models import AuditAction
 from audit.services import audit_record
 from config.formtools import reshow_after_conflict, snapshot
 
-from .. import access, panels, selectors, services, timeline
+from .. import access, disclosure, panels, selectors, services, timeline
 from ..forms import CaseForm, PersonEditForm, display
 from ..models import Case
 from ..redaction import person_for
@@ -40,6 +40,7 @@ def case_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "perms": perms,
         "person": person_for(case, can_view_identity=can_view_identity),
         "can_view_identity": can_view_identity,
+        "disclosure": disclosure.for_perms(perms),
         "group_rows": group,
         "calls": selectors.calls_for(case),
         "means_of_control": [

@@ -11,25 +11,24 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from .. import access, selectors, services
+from .. import access, disclosure, selectors, services
 from ..forms import ConsentForm, NoteForm
 from ..models import Case, CaseNote, Consent
 from .common import _case, _is_htmx, _user
 
 
 def _notes_context(request: HttpRequest, case: Case, perms: frozenset[str], form=None) -> dict:
-    can_view_identity = access.VIEW_IDENTITY in perms
+    shown = disclosure.for_perms(perms)
     notes = selectors.notes_for(case)
     return {
         "case": case,
         "perms": perms,
-        "can_view_identity": can_view_identity,
+        "disclosure": shown,
         "can_change": access.CHANGE in perms,
         "notes": [
             {
                 "note": n,
-                "editable": can_view_identity
-                and access.CHANGE in perms
+                "editable": shown.may_write(disclosure.NOTE, ["body"])
                 and services.note_editable_by(n, _user(request)),
             }
             for n in notes
@@ -42,7 +41,7 @@ def _consents_context(case: Case, perms: frozenset[str], form=None) -> dict:
     return {
         "case": case,
         "perms": perms,
-        "can_view_identity": access.VIEW_IDENTITY in perms,
+        "disclosure": disclosure.for_perms(perms),
         "can_change": access.CHANGE in perms,
         "consents": selectors.consents_for(case),
         "consent_form": form or ConsentForm(),
@@ -91,7 +90,8 @@ def note_add(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 def note_edit(request: HttpRequest, pk: int, note_pk: int) -> HttpResponse:
     case = _case(request, pk, access.CHANGE)
-    access.require(request.user, case, access.VIEW_IDENTITY)
+    # The form shows the note it edits: a write of identity (cases.disclosure).
+    disclosure.require_write(request.user, case, disclosure.NOTE, ["body"])
     perms = access.perms_for(request.user, case)
     note = get_object_or_404(CaseNote, pk=note_pk, case=case)
     if not services.note_editable_by(note, _user(request)):

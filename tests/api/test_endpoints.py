@@ -13,7 +13,7 @@ from notifications.models import Notification
 from partners.models import OrganizationKind
 from partners.roles import Role
 from referrals.models import Referral
-from repatriation.models import Situation
+from repatriation.models import RepatriationStep, Situation
 from repatriation.services import plan_create
 from tests.api.conftest import bearer
 from tests.factories import OrganizationFactory, UserFactory, make_case
@@ -383,6 +383,9 @@ def test_repatriation_plan_read_and_identity(w, plan):
 
 
 def test_repatriation_step_update_with_version(w, plan):
+    # The embassy as an accepted repatriation referral leaves it: with the identity, which
+    # the step's note and reason are (cases.disclosure; without it: the test below).
+    access.grant(w.case, w.embassy_liaison.organization, [access.VIEW_IDENTITY])
     step = plan.steps.order_by("order").first()
     url = f"/api/v1/repatriation-steps/{step.pk}/"
     emb = bearer(w.embassy_liaison)
@@ -412,6 +415,28 @@ def test_repatriation_step_update_with_version(w, plan):
         bearer(w.other_cw).patch(url, {"version": 9, "status": "done"}, format="json").status_code
         == 404
     )
+
+
+def test_a_step_without_view_identity_hides_and_refuses_its_free_text(w, plan):
+    """The embassy here holds view and update-repatriation without the identity: the step's
+    note and reason are absent from what it reads, and sending them is refused by name."""
+    step = plan.steps.order_by("order").first()
+    RepatriationStep.objects.filter(pk=step.pk).update(note="Met his mother at Neak Loeung")
+    url = f"/api/v1/repatriation-steps/{step.pk}/"
+    emb = bearer(w.embassy_liaison)
+    body = emb.get(url).json()
+    assert "note" not in body and "reason" not in body
+    plan_body = emb.get(f"/api/v1/repatriation-plans/{plan.pk}/").json()
+    assert all("note" not in s and "reason" not in s for s in plan_body["steps"])
+    refused = emb.patch(url, {"version": step.version, "note": "Papers asked."}, format="json")
+    assert refused.status_code == 400
+    assert "may not see the person's identity" in refused.json()["error"]["fields"]["note"][0]
+    ok = emb.patch(url, {"version": step.version, "status": "in_progress"}, format="json")
+    assert ok.status_code == 200, ok.content
+    step.refresh_from_db()
+    assert (step.status, step.note) == ("in_progress", "Met his mother at Neak Loeung")
+    # The owner's coordinator, who may see the identity, reads them.
+    assert bearer(w.coord).get(url).json()["note"] == "Met his mother at Neak Loeung"
 
 
 # --- notifications ------------------------------------------------------------------------

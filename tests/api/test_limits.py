@@ -11,6 +11,7 @@ from drf_spectacular.generators import SchemaGenerator
 from drf_spectacular.renderers import OpenApiJsonRenderer
 from rest_framework import serializers
 
+from cases import access
 from cases.models import Case, CaseNote, Consent, DistressCall, Person
 from cases.services import MAX_PERSONS_PER_CALL, PersonIntake, distress_call_create
 from repatriation.models import RepatriationStep, StepStatus
@@ -270,6 +271,9 @@ def test_step_text_limit_is_the_same_on_the_page_and_in_the_api(client, w, plan,
 
 
 def test_step_patch_with_only_version_and_note_changes_only_the_note(w, plan):
+    # The embassy as an accepted repatriation referral leaves it: with the identity, which
+    # the step's note and reason are (cases.disclosure; without it: the test below).
+    access.grant(w.case, w.embassy_liaison.organization, [access.VIEW_IDENTITY])
     step = plan.steps.order_by("order").first()
     url = f"/api/v1/repatriation-steps/{step.pk}/"
     emb = bearer(w.embassy_liaison)
@@ -295,6 +299,9 @@ def test_step_patch_with_only_version_and_note_changes_only_the_note(w, plan):
 
 
 def test_step_patch_still_needs_a_fresh_version(w, plan):
+    # The embassy as an accepted repatriation referral leaves it: with the identity, which
+    # the step's note and reason are (cases.disclosure; without it: the test below).
+    access.grant(w.case, w.embassy_liaison.organization, [access.VIEW_IDENTITY])
     step = plan.steps.order_by("order").first()
     url = f"/api/v1/repatriation-steps/{step.pk}/"
     emb = bearer(w.embassy_liaison)
