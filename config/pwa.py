@@ -21,7 +21,6 @@ from functools import cache
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.models import AnonymousUser
 from django.contrib.staticfiles import finders
-from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.middleware.csrf import get_token
 from django.shortcuts import render
@@ -110,7 +109,7 @@ def manifest(request: HttpRequest) -> JsonResponse:
     return response
 
 
-def _without_identity(extra: dict) -> dict:
+def without_identity(extra: dict) -> dict:
     """Context that hides who is signed in: the page is kept on the phone."""
     return {
         "user": AnonymousUser(),
@@ -121,7 +120,7 @@ def _without_identity(extra: dict) -> dict:
     }
 
 
-def _private_copy(response: HttpResponse) -> HttpResponse:
+def private_copy(response: HttpResponse) -> HttpResponse:
     # Fetched by the service worker only; never by a shared cache.
     response["Cache-Control"] = "private, no-cache"
     return response
@@ -130,26 +129,7 @@ def _private_copy(response: HttpResponse) -> HttpResponse:
 @login_required
 @require_GET
 def offline(request: HttpRequest) -> HttpResponse:
-    return _private_copy(render(request, "pwa/offline.html", _without_identity({})))
-
-
-@login_required
-@require_GET
-def offline_intake(request: HttpRequest) -> HttpResponse:
-    """The intake page's own form (cases/intake.html), empty, for a phone without signal:
-    static/js/outbox.js keeps what is typed there in the outbox."""
-    from cases import access
-    from cases.forms import DistressCallForm, PersonFormSet
-    from cases.views.common import _region, _user
-
-    user = _user(request)
-    if not access.may_log_calls(user):
-        raise PermissionDenied
-    form = DistressCallForm(user=user)
-    formset = PersonFormSet(prefix="persons", region=_region(user))
-    rows = [{"form": f, "number": i + 1, "duplicates": []} for i, f in enumerate(formset.forms)]
-    context = {"form": form, "formset": formset, "rows": rows, "has_duplicates": False}
-    return _private_copy(render(request, "cases/intake.html", _without_identity(context)))
+    return private_copy(render(request, "pwa/offline.html", without_identity({})))
 
 
 @never_cache

@@ -1,15 +1,11 @@
 import logging
 
 from django.conf import settings
-from django.contrib.auth.decorators import login_required
 from django.db import connection
 from django.http import HttpRequest, HttpResponse, JsonResponse
-from django.shortcuts import render
 from django.views import i18n as i18n_views
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
-
-from cases import access
 
 logger = logging.getLogger(__name__)
 
@@ -41,12 +37,6 @@ def healthz(request: HttpRequest) -> JsonResponse:
     return JsonResponse(
         {"status": "ok" if healthy else "error", "checks": checks}, status=200 if healthy else 503
     )
-
-
-@login_required
-def home(request: HttpRequest) -> HttpResponse:
-    visible = access.cases_visible_to(request.user, access.VIEW)
-    return render(request, "home.html", {"case_count": visible.count()})
 
 
 @require_POST

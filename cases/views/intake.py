@@ -10,9 +10,11 @@ from django.forms.utils import ErrorDict, ErrorList
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET
 
 from audit.models import AuditAction
 from audit.services import audit_record
+from config import pwa
 from config.formtools import bounded_int
 from submissions import services as submissions
 
@@ -118,3 +120,19 @@ def _render_intake(request, form, formset, duplicates, status=200) -> HttpRespon
         "has_duplicates": any(duplicates),
     }
     return render(request, "cases/intake.html", context, status=status)
+
+
+@login_required
+@require_GET
+def offline_intake(request: HttpRequest) -> HttpResponse:
+    """The intake page's own form (cases/intake.html), empty, for a phone without signal:
+    static/js/outbox.js keeps what is typed there in the outbox (config/pwa.py serves the
+    service worker that keeps this copy)."""
+    user = _user(request)
+    if not access.may_log_calls(user):
+        raise PermissionDenied
+    form = DistressCallForm(user=user)
+    formset = PersonFormSet(prefix="persons", region=_region(user))
+    rows = [{"form": f, "number": i + 1, "duplicates": []} for i, f in enumerate(formset.forms)]
+    context = {"form": form, "formset": formset, "rows": rows, "has_duplicates": False}
+    return pwa.private_copy(render(request, "cases/intake.html", pwa.without_identity(context)))

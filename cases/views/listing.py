@@ -72,3 +72,10 @@ def case_list(request: HttpRequest) -> HttpResponse:
         "filtering": bool(active or search.mine or search.group),
     }
     return render(request, "cases/case_list.html", context)
+
+
+@login_required
+def home(request: HttpRequest) -> HttpResponse:
+    """The start page: how many cases the organisation can see."""
+    visible = access.cases_visible_to(request.user, access.VIEW)
+    return render(request, "home.html", {"case_count": visible.count()})
