@@ -115,16 +115,11 @@ class Disclosure:
 
 NONE = Disclosure(identity=False)
 
-# Said next to a field a user sent but may not change (the API; pages do not show it).
+# Why a field a user sent cannot be changed (the API; pages do not show such a field).
 NOT_YOURS = _(
     "Your organisation may not see the person's identity on this case, so it cannot "
-    "change this field."
+    "change these fields."
 )
-
-
-def refused_fields(group: FieldGroup, shown: Disclosure, names: Iterable[str]) -> dict:
-    """Errors for the fields of ``names`` that ``shown`` hides: {field: [message]}."""
-    return {name: [NOT_YOURS] for name in sorted(shown.hidden(group) & set(names))}
 
 
 def restrict_form(form: Any, group: FieldGroup, shown: Disclosure) -> None:

@@ -24,9 +24,9 @@ from partners.models import Organization, User
 from partners.roles import Right, roles_with
 from textutils.zawgyi import ZawgyiCheckMixin
 
-from . import access
+from . import access, disclosure
 from .models import Case, CaseNote, Consent, DistressCall, Person
-from .services import MAX_PERSONS_PER_CALL, TOO_MANY_PERSONS
+from .services import ASSIGN_TO_OWNER, MAX_PERSONS_PER_CALL, TOO_MANY_PERSONS
 from .vocab import (
     CaseStatus,
     DecisionOrgKind,
@@ -311,8 +311,8 @@ class CaseForm(HiddenErrorsMixin, ZawgyiCheckMixin, VersionedFormMixin, forms.Mo
         self.fields["trafficking_status_decided_by"].label = _(
             "Identification decided by (if not an organisation listed)"
         )
-        if access.VIEW_IDENTITY not in perms:
-            del self.fields["current_place"]
+        # The current place is identity (cases.disclosure): not shown, not changeable.
+        disclosure.restrict_form(self, disclosure.CASE, disclosure.for_perms(perms))
         if access.ASSIGN in perms:
             # Only members of the owner organisation who may work on cases: a foreign user
             # id is not a valid choice, whatever the request says.
@@ -324,6 +324,7 @@ class CaseForm(HiddenErrorsMixin, ZawgyiCheckMixin, VersionedFormMixin, forms.Mo
             self.fields["assigned_to"].label_from_instance = lambda u: (
                 u.get_full_name() or u.username
             )
+            self.fields["assigned_to"].error_messages["invalid_choice"] = ASSIGN_TO_OWNER
         else:
             del self.fields["assigned_to"]
         _country_messages(self, "country_of_origin", "country_of_exploitation", "current_country")

@@ -259,6 +259,9 @@ def distress_call_create(
 # --- editing with optimistic locking --------------------------------------------------------
 
 
+ASSIGN_TO_OWNER = gettext_lazy("Assign only to a member of the owner.")
+
+
 class StaleCase(Exception):
     """The case changed since the editor loaded it. ``current`` is the case as it is now."""
 
@@ -316,7 +319,7 @@ def case_update(
         if assignee is not None and (
             assignee.organization_id != current.owner_organization_id or not assignee.is_active
         ):
-            raise ValidationError({"assigned_to": _("Assign only to a member of the owner.")})
+            raise ValidationError({"assigned_to": ASSIGN_TO_OWNER})
     changed = [f for f, v in changes.items() if getattr(current, f) != v]
     old_status = current.status
     for field, value in changes.items():

@@ -11,6 +11,9 @@ number); ``result.forbidden`` is set when the user's role may not do the search 
 
     intake = intake_check(call_form, person_forms, formset=formset)  # None: see the forms
     call, cases = intake_log(user, intake)
+
+    form = case_form_for_update(case, user=user, sent=data)  # the API's partial update
+    case = case_update_from_form(case=case, by=user, form=form)  # the page and the API
 """
 
 from __future__ import annotations
@@ -21,7 +24,7 @@ from dataclasses import dataclass, field, replace
 from typing import Any
 
 import phonenumbers
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Q, QuerySet
 from django.forms import BaseFormSet
 from django.http import QueryDict
@@ -30,10 +33,11 @@ from django.utils.translation import gettext_lazy
 
 from audit.models import AuditAction
 from audit.services import audit_record
+from config.formtools import snapshot
 from partners.models import User
 
 from . import access, list_filters, selectors, services
-from .forms import CaseListForm, DistressCallForm, PersonIntakeForm
+from .forms import CaseForm, CaseListForm, DistressCallForm, PersonIntakeForm
 from .models import Case, DistressCall
 
 # How the search text is read: without ``by`` (one box), a phone number if it is one, else a
@@ -293,4 +297,35 @@ def intake_log(user: User, intake: Intake) -> tuple[DistressCall, list[Case]]:
         existing_case=intake.existing_case,
         exploitation_types=form.cleaned_data.get("exploitation_types"),
         case_fields=form.case_fields(),
+    )
+
+
+# --- case update ----------------------------------------------------------------------------
+
+
+def case_form_for_update(case: Case, *, user: User, sent: Mapping[str, Any]) -> CaseForm:
+    """The case page's form for a partial update (the API's PATCH): bound to the case's
+    current values with what was sent over them, so the same fields, rules and messages
+    apply. A field that is not in this user's form (the assignee without the assign right,
+    the current place without view-identity) cannot be changed by them: sending it is
+    refused (403), as the service would."""
+    perms = access.perms_for(user, case)
+    blank = CaseForm(instance=case, user=user, perms=perms)
+    if set(sent) - set(blank.fields):
+        raise PermissionDenied
+    return CaseForm(
+        {**snapshot(case, blank.tracked_fields()), **sent}, instance=case, user=user, perms=perms
+    )
+
+
+def case_update_from_form(*, case: Case, by: User, form: CaseForm) -> Case:
+    """Save a valid case form (page or API) through the service; StaleCase when the version
+    the editor read is not the case's any more."""
+    data = form.cleaned_data
+    return services.case_update(
+        case=case,
+        by=by,
+        version=data["version"],
+        changes=form.changes(),
+        exploitation_types=data["exploitation_types"],
     )

@@ -9,9 +9,7 @@ from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
-from django.db.models import Q
 from django.http import HttpRequest
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -23,10 +21,14 @@ from cases.models import Case
 from cases.vocab import ConsentPurpose
 from notifications.services import notify
 from partners.models import Organization, User
-from partners.roles import Right, has_right, roles_with
+from partners.roles import Right, has_right
 
+from . import notices
 from .access import is_receiver, is_sender
 from .models import Referral, ReferralService, ReferralStatus, response_deadline
+
+# The periodic reminders live with the other notices (referrals/notices.py).
+referral_reminders_send = notices.referral_reminders_send
 
 READ_ONLY = frozenset({access.VIEW, access.VIEW_IDENTITY})
 
@@ -82,38 +84,6 @@ def required_consents(to_organization: Organization) -> list[str]:
     if to_organization.is_embassy:
         purposes.append(ConsentPurpose.EMBASSY_CONTACT.value)
     return purposes
-
-
-def _members(org_id: int, roles: Iterable[str]) -> list[User]:
-    return list(User.objects.filter(organization_id=org_id, is_active=True, role__in=list(roles)))
-
-
-def _receivers(referral: Referral) -> list[User]:
-    """Everyone in the receiving organisation who may act on the referral."""
-    return _members(referral.to_organization_id, roles_with(Right.USE_REFERRALS))
-
-
-def _sender_side(referral: Referral) -> list[User]:
-    """The person who sent the referral and their organisation's coordinators."""
-    users = _members(referral.from_organization_id, roles_with(Right.HEAR_OF_SENT_REFERRALS))
-    if referral.created_by.is_active:
-        users.append(referral.created_by)
-    return users
-
-
-def _params(referral: Referral) -> dict[str, Any]:
-    # Reference, service and organisations only: notifications go by email.
-    return {
-        "reference": referral.case.reference,
-        # Lazy: notify() renders it in each recipient's language, not the sender's.
-        "service": ReferralService(referral.service).label,
-        "from_org": referral.from_organization.name,
-        "to_org": referral.to_organization.name,
-    }
-
-
-def _link(referral: Referral) -> str:
-    return reverse("referrals:detail", args=[referral.pk])
 
 
 def _locked(referral: Referral | int) -> Referral:
@@ -345,11 +315,11 @@ def referral_create(
     _timeline(referral, "referral_sent", by)
     _audit(referral, by, request, "sent", consent_override=bool(missing))
     notify(
-        recipients=_receivers(referral),
+        recipients=notices.receivers(referral),
         kind="referral_received",
         message=_("New %(service)s referral %(reference)s from %(from_org)s"),
-        params=_params(referral),
-        link=_link(referral),
+        params=notices.params(referral),
+        link=notices.link(referral),
     )
     return referral
 
@@ -427,11 +397,11 @@ def referral_accept(
             },
         )
     notify(
-        recipients=_sender_side(referral),
+        recipients=notices.sender_side(referral),
         kind="referral_accepted",
         message=_("%(to_org)s accepted the %(service)s referral %(reference)s"),
-        params=_params(referral),
-        link=_link(referral),
+        params=notices.params(referral),
+        link=notices.link(referral),
     )
     return referral
 
@@ -456,11 +426,11 @@ def referral_decline(
     _timeline(referral, "referral_declined", by)
     _audit(referral, by, request, "declined")
     notify(
-        recipients=_sender_side(referral),
+        recipients=notices.sender_side(referral),
         kind="referral_declined",
         message=_("%(to_org)s declined the %(service)s referral %(reference)s"),
-        params=_params(referral),
-        link=_link(referral),
+        params=notices.params(referral),
+        link=notices.link(referral),
     )
     return referral
 
@@ -480,13 +450,15 @@ def referral_complete(
     referral.save()
     _timeline(referral, "referral_completed", by)
     _audit(referral, by, request, "completed")
-    recipients = _sender_side(referral) if is_receiver(by, referral) else _receivers(referral)
+    recipients = (
+        notices.sender_side(referral) if is_receiver(by, referral) else notices.receivers(referral)
+    )
     notify(
         recipients=recipients,
         kind="referral_completed",
         message=_("The %(service)s referral %(reference)s to %(to_org)s was completed"),
-        params=_params(referral),
-        link=_link(referral),
+        params=notices.params(referral),
+        link=notices.link(referral),
     )
     return referral
 
@@ -509,63 +481,10 @@ def referral_cancel(
     _timeline(referral, "referral_cancelled", by)
     _audit(referral, by, request, "cancelled", was_accepted=was_accepted)
     notify(
-        recipients=_receivers(referral),
+        recipients=notices.receivers(referral),
         kind="referral_cancelled",
         message=_("%(from_org)s cancelled the %(service)s referral %(reference)s"),
-        params=_params(referral),
-        link=_link(referral),
+        params=notices.params(referral),
+        link=notices.link(referral),
     )
     return referral
-
-
-# --- reminders ------------------------------------------------------------------------------
-
-# A pending referral is "near its deadline" in the last quarter of its response time.
-REMIND_FRACTION = 0.25
-
-
-def referral_reminders_send(*, now=None) -> tuple[int, int]:
-    """Remind receivers of pending referrals near their deadline and escalate overdue ones
-    to the sender's coordinators. Each reminder goes once: the row records it, under a lock,
-    so concurrent or repeated runs send nothing twice. Returns (reminded, escalated)."""
-    now = now or timezone.now()
-    reminded = escalated = 0
-    candidates = Referral.objects.filter(status=ReferralStatus.PENDING).filter(
-        Q(reminder_sent_at__isnull=True) | Q(escalated_at__isnull=True, respond_by__lt=now)
-    )
-    for pk in candidates.values_list("pk", flat=True)[:500]:
-        with transaction.atomic():
-            referral = (
-                Referral.objects.select_for_update(skip_locked=True, of=("self",))
-                .select_related("case", "from_organization", "to_organization", "created_by")
-                .filter(pk=pk, status=ReferralStatus.PENDING)
-                .first()
-            )
-            if referral is None:
-                continue
-            window = (referral.respond_by - referral.created_at) * REMIND_FRACTION
-            if referral.respond_by < now and referral.escalated_at is None:
-                notify(
-                    recipients=_members(
-                        referral.from_organization_id,
-                        roles_with(Right.HEAR_OF_SENT_REFERRALS),
-                    ),
-                    kind="referral_overdue",
-                    message=_("Referral %(reference)s to %(to_org)s is overdue: no answer yet"),
-                    params=_params(referral),
-                    link=_link(referral),
-                )
-                referral.escalated_at = now
-                escalated += 1
-            if referral.reminder_sent_at is None and referral.respond_by - window <= now:
-                notify(
-                    recipients=_receivers(referral),
-                    kind="referral_reminder",
-                    message=_("Reminder: please answer the %(service)s referral %(reference)s"),
-                    params=_params(referral),
-                    link=_link(referral),
-                )
-                referral.reminder_sent_at = now
-                reminded += 1
-            referral.save(update_fields=["reminder_sent_at", "escalated_at"])
-    return reminded, escalated

@@ -1,9 +1,9 @@
 from celery import shared_task
 
-from . import services
+from . import notices
 
 
 @shared_task
 def send_reminders() -> tuple[int, int]:
     """Periodic (Celery beat): deadline reminders and overdue escalations, each sent once."""
-    return services.referral_reminders_send()
+    return notices.referral_reminders_send()

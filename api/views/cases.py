@@ -16,18 +16,16 @@ from rest_framework.views import APIView
 
 from audit.models import AuditAction
 from audit.services import audit_record, audit_record_many
-from cases import access
+from cases import access, usecases
 from cases.forms import ConsentForm
 from cases.models import CaseExploitation, CaseNote, Consent
 from cases.services import (
     StaleCase,
     case_note_add,
-    case_update,
     consent_record,
     consent_withdraw,
 )
 from cases.usecases import case_search
-from partners.models import User
 
 from ..filters import CaseSearchParameters
 from ..idempotency import idempotent
@@ -109,26 +107,14 @@ class CaseViewSet(viewsets.ReadOnlyModelViewSet):
         version you read: a stale one answers 409 and writes nothing."""
         case = access.case_for(request.user, pk_or_404(kwargs["pk"]), access.CHANGE)
         data = validated(sx.CaseUpdateSerializer, request)
-        version = data.pop("version")
-        exploitation_types = data.pop("exploitation_types", None)
-        if "assigned_to" in data and data["assigned_to"] is not None:
-            # Whether the assignee may hold the case is the service's rule (a member of the
-            # owner, active); here only an unknown id is refused, in the same words.
-            assignee = User.objects.filter(pk=data["assigned_to"]).first()
-            if assignee is None:
-                raise ValidationError({"assigned_to": [_("Assign only to a member of the owner.")]})
-            data["assigned_to"] = assignee
         for name in ("country_of_exploitation", "current_country"):
             if name in data:
                 data[name] = data[name].upper()
+        # The case page's form and use case: the same fields, rules and messages.
+        form = usecases.case_form_for_update(case, user=request.user, sent=data)
+        form_valid(form)
         try:
-            case = case_update(
-                case=case,
-                by=request.user,
-                version=version,
-                changes=data,
-                exploitation_types=exploitation_types,
-            )
+            case = usecases.case_update_from_form(case=case, by=request.user, form=form)
         except StaleCase as exc:
             return conflict(
                 _("The case was changed by someone else since you read it."),

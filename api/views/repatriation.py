@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, viewsets
-from rest_framework.exceptions import NotFound, ValidationError
+from rest_framework.exceptions import NotFound, PermissionDenied
 from rest_framework.response import Response
 
 from audit.models import AuditAction
@@ -124,10 +124,9 @@ class RepatriationStepViewSet(IntegerIdMixin, mixins.RetrieveModelMixin, viewset
         step = self.get_object()
         access.case_for(request.user, step.plan.case_id, access.UPDATE_REPATRIATION)
         sent = validated(sx.StepUpdateSerializer, request)
-        shown = disclosure.Disclosure(identity=step.can_view_identity)
-        refused = disclosure.refused_fields(STEP_FIELDS, shown, sent)
-        if refused:
-            raise ValidationError(refused)
+        # A field this user may not see cannot be sent (403, as for a case's current place).
+        if disclosure.Disclosure(identity=step.can_view_identity).hidden(STEP_FIELDS) & set(sent):
+            raise PermissionDenied(disclosure.NOT_YOURS)
         # Partial: the fields left out keep the step's current values; the page's form then
         # checks the whole (a blocked step still needs its reason).
         current = {

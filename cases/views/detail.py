@@ -13,7 +13,7 @@ from audit.models import AuditAction
 from audit.services import audit_record
 from config.formtools import reshow_after_conflict, snapshot
 
-from .. import access, disclosure, panels, selectors, services, timeline
+from .. import access, disclosure, panels, selectors, services, timeline, usecases
 from ..forms import CaseForm, PersonEditForm, display
 from ..models import Case
 from ..redaction import person_for
@@ -80,13 +80,7 @@ def case_edit(request: HttpRequest, pk: int) -> HttpResponse:
         form = CaseForm(request.POST, instance=case, user=_user(request), perms=perms)
         if form.is_valid():
             try:
-                services.case_update(
-                    case=case,
-                    by=_user(request),
-                    version=form.cleaned_data["version"],
-                    changes=form.changes(),
-                    exploitation_types=form.cleaned_data["exploitation_types"],
-                )
+                usecases.case_update_from_form(case=case, by=_user(request), form=form)
             except services.StaleCase:
                 # Their values, with this person's own changes re-applied, and the fresh
                 # version: saving again keeps both people's work (config.formtools).
