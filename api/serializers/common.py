@@ -28,7 +28,7 @@ class DisclosedFieldsMixin:
     disclosure_group: disclosure.FieldGroup
 
     def get_fields(self):
-        fields = super().get_fields()  # type: ignore[misc]
+        fields = super().get_fields()
         for name in self.disclosure_group.identity & fields.keys():
             if not fields[name].help_text:
                 fields[name].help_text = IDENTITY_HELP
@@ -41,7 +41,7 @@ class DisclosedFieldsMixin:
         return disclosure.Disclosure(identity=bool(value))
 
     def to_representation(self, instance):
-        data = super().to_representation(instance)  # type: ignore[misc]
+        data = super().to_representation(instance)
         return self.disclosure_of(instance).strip(self.disclosure_group, data)
 
 
