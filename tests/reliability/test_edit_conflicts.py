@@ -184,7 +184,8 @@ def test_step_conflict_reapplies_only_the_second_editors_own_fields(client, worl
 
 def test_step_snapshot_and_conflict_leave_the_note_out_without_identity(client, world, plan):  # noqa: F811
     """The signed snapshot is readable in the page: a partner who may not see the step's
-    note (identity) finds it neither in the snapshot nor in the re-shown form."""
+    note and reason (identity, cases.disclosure) finds them neither in the snapshot nor in
+    the re-shown form."""
     from django.core import signing
 
     from cases import access
@@ -196,12 +197,8 @@ def test_step_snapshot_and_conflict_leave_the_note_out_without_identity(client, 
     url = reverse("repatriation:step", args=[s.pk])
     client.force_login(partner)
     b = form_data(client, url)
-    assert "note" not in b
-    assert set(signing.loads(b["original"], salt=SNAPSHOT_SALT)) == {
-        "status",
-        "due_date",
-        "reason",
-    }
+    assert "note" not in b and "reason" not in b
+    assert set(signing.loads(b["original"], salt=SNAPSHOT_SALT)) == {"status", "due_date"}
     client.force_login(world.liaison)
     a = form_data(client, url)
     a["note"] = "Shelter in Johor"
@@ -209,7 +206,7 @@ def test_step_snapshot_and_conflict_leave_the_note_out_without_identity(client, 
     client.post(url, a)
 
     client.force_login(partner)
-    b["reason"] = "photos"
+    b["due_date"] = ""
     response = client.post(url, b)
     assert response.status_code == 409
     html = response.content.decode()
