@@ -38,7 +38,6 @@ from .vocab import (
     TraffickingStatus,
     Urgency,
 )
-from .widgets import QuickSelect, country_choices
 
 UNKNOWN_COUNTRY = _("Unknown country: choose one from the list.")
 INVALID_PHONE = _("Enter a valid phone number, e.g. +60 12 345 6789.")
@@ -466,31 +465,15 @@ SORT_CHOICES = [
 
 
 class CaseListForm(forms.Form):
+    """The case list's search, scope and order. Its filters (status, urgency, country…) are
+    the registry's, ``cases.list_filters.CASES``: one description for the page, the API and
+    the OpenAPI schema."""
+
     q = forms.CharField(label=_("Search"), required=False)
     by = forms.ChoiceField(label=_("Search by"), choices=SEARCH_BY, required=False)
-    status = forms.ChoiceField(
-        label=_("Status"), choices=[("", _("Any")), *CaseStatus.choices], required=False
-    )
-    urgency = forms.ChoiceField(
-        label=_("Urgency"), choices=[("", _("Any")), *Urgency.choices], required=False
-    )
-    exploitation = forms.ChoiceField(
-        label=_("Exploitation"), choices=[("", _("Any")), *ExploitationType.choices], required=False
-    )
-    country = forms.ChoiceField(
-        label=_("Country of exploitation"),
-        choices=[("", _("Any"))],
-        required=False,
-        widget=QuickSelect,  # some 250 options on every list page
-    )
     mine = forms.BooleanField(label=_("Assigned to me"), required=False)
     group = forms.IntegerField(required=False, widget=forms.HiddenInput)
     sort = forms.ChoiceField(label=_("Sort by"), choices=SORT_CHOICES, required=False)
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["country"].choices = [("", _("Any")), *country_choices()]
-        _country_messages(self, "country")
 
 
 class AnonymiseForm(ZawgyiCheckMixin, forms.Form):

@@ -5,10 +5,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from django.db.models import Case as SqlCase
-from django.db.models import Count, Exists, IntegerField, OuterRef, Q, QuerySet, Value, When
+from django.db.models import Count, IntegerField, Q, QuerySet, Value, When
 
 from . import access, identity_index
-from .models import Case, CaseExploitation, CaseNote, Consent, DistressCall
+from .models import Case, CaseNote, Consent, DistressCall
 from .vocab import CaseStatus, Urgency
 
 SORTS = {
@@ -28,10 +28,6 @@ class CaseFilters:
     q: str = ""
     search_by: str = "reference"  # reference | name | phone
     phone_e164: str = ""
-    status: str = ""
-    urgency: str = ""
-    exploitation: str = ""
-    country: str = ""
     mine: bool = False
     group: int | None = None
     sort: str = "updated"
@@ -73,16 +69,6 @@ def case_list(
         qs = access.cases_visible_to(user, access.VIEW)
         if f.q.strip():
             qs = qs.filter(reference__icontains=f.q.strip())
-    if f.status:
-        qs = qs.filter(status=f.status)
-    if f.urgency:
-        qs = qs.filter(urgency=f.urgency)
-    if f.exploitation:
-        qs = qs.filter(
-            Exists(CaseExploitation.objects.filter(case=OuterRef("pk"), type=f.exploitation))
-        )
-    if f.country:
-        qs = qs.filter(country_of_exploitation=f.country)
     if f.mine:
         qs = qs.filter(assigned_to_id=getattr(user, "pk", None))
     if f.group:

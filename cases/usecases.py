@@ -143,10 +143,8 @@ def case_search(
     if form.is_bound:
         form.is_valid()
         data = form.cleaned_data
-        # Only its own fields: status, urgency, exploitation and country are the registry's.
-        for name in ("q", "by", "mine", "group", "sort"):
-            if name in form.errors:
-                errors[name] = [str(e) for e in form.errors[name]]
+        for name, messages in form.errors.items():
+            errors[name] = [str(e) for e in messages]
     filter_form = list_filters.CASES.form(query or None)
     filter_form.is_valid()
     for name, messages in filter_form.errors.items():
