@@ -232,8 +232,8 @@ def attachment_thumbnail_make(*, attachment_id: int) -> bool:
             return False
         name, kid = storage.write(thumb)
         names.append(name)
-        locked.thumbnail_name, locked.thumbnail_key_id = name, kid
-        locked.save(update_fields=["thumbnail_name", "thumbnail_key_id"])
+        # A queryset update: bookkeeping, not a change the history should show.
+        Attachment.objects.filter(pk=locked.pk).update(thumbnail_name=name, thumbnail_key_id=kid)
     return True
 
 
@@ -261,9 +261,8 @@ def attachments_rotate_keys(*, batch: int = 100, check: bool = False) -> int:
                     continue
                 name, kid = storage.write(storage.read(stored))
                 names.append(name)
-                setattr(row, field, name)
-                setattr(row, kid_field, kid)
-                row.save(update_fields=[field, kid_field])
+                # Bookkeeping (the file is the same): no history row.
+                Attachment.objects.filter(pk=pk).update(**{field: name, kid_field: kid})
                 _delete_later(stored)
             done += 1
     return done
