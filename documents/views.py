@@ -24,7 +24,8 @@ from . import services
 from .forms import ReplaceForm, UploadForm
 
 # The inline preview is an image document of its own: nothing in it may run or load.
-PREVIEW_CSP = "sandbox; default-src 'none'; img-src 'self'; style-src 'unsafe-inline'"
+PREVIEW_CSP = "sandbox; default-src 'none'; img-src 'self'; frame-ancestors 'none'"
+DOWNLOAD_CSP = "sandbox; default-src 'none'; frame-ancestors 'none'"
 
 
 def _panel_url(case_pk: int) -> str:
@@ -102,7 +103,7 @@ def _file_response(data: bytes, content_type: str, *, inline: bool, filename: st
         response["Content-Security-Policy"] = PREVIEW_CSP
     else:
         response["Content-Disposition"] = f'attachment; filename="{filename}"'
-        response["Content-Security-Policy"] = "sandbox; default-src 'none'"
+        response["Content-Security-Policy"] = DOWNLOAD_CSP
     response["X-Content-Type-Options"] = "nosniff"
     response["Cache-Control"] = "private, no-store"
     response["Cross-Origin-Resource-Policy"] = "same-origin"

@@ -70,31 +70,42 @@ class AttachmentUploadSerializer(serializers.Serializer):
     repatriation_step = serializers.IntegerField(required=False, allow_null=True, min_value=1)
 
 
-LIST_EXAMPLES = [
+_ONE = {
+    "id": 12,
+    "case": 42,
+    "kind": "passport_or_id",
+    "document_date": "2025-11-03",
+    "description": "Photo page",
+    "original_name": "scan.jpg",
+    "content_type": "image/jpeg",
+    "size": 184220,
+    "width": 1600,
+    "height": 1130,
+    "sha256": "9f2c…",
+    "uploaded_by": "caseworker",
+    "organization": {"id": 1, "name": "Mekong Lifeline Cambodia"},
+    "repatriation_step": None,
+    "created_at": "2026-01-10T09:12:00+07:00",
+    "replaced_at": None,
+    "has_thumbnail": True,
+    "download_url": "/api/v1/attachments/12/download/",
+}
+LIST_EXAMPLES = [OpenApiExample("A passport scan", value=[_ONE], response_only=True)]
+DETAIL_EXAMPLES = [OpenApiExample("A passport scan", value=_ONE, response_only=True)]
+UPLOAD_EXAMPLES = [
     OpenApiExample(
-        "A passport scan",
-        value=[
-            {
-                "id": 12,
-                "case": 42,
-                "kind": "passport_or_id",
-                "document_date": "2025-11-03",
-                "description": "Photo page",
-                "original_name": "scan.jpg",
-                "content_type": "image/jpeg",
-                "size": 184220,
-                "width": 1600,
-                "height": 1130,
-                "sha256": "9f2c…",
-                "uploaded_by": "caseworker",
-                "organization": {"id": 1, "name": "Mekong Lifeline Cambodia"},
-                "repatriation_step": None,
-                "created_at": "2026-01-10T09:12:00+07:00",
-                "replaced_at": None,
-                "has_thumbnail": True,
-                "download_url": "/api/v1/attachments/12/download/",
-            }
-        ],
+        "Two pages of a passport",
+        value={"files": ["page1.jpg", "page2.jpg"], "kind": "passport_or_id"},
+        request_only=True,
+        media_type="multipart/form-data",
+    ),
+    OpenApiExample("Stored", value=[_ONE], response_only=True, status_codes=["201"]),
+]
+DOWNLOAD_EXAMPLES = [
+    OpenApiExample(
+        "The file's bytes",
+        value="%PDF-1.7 …",
         response_only=True,
+        media_type="application/octet-stream",
     )
 ]

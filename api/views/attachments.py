@@ -67,6 +67,7 @@ class CaseAttachmentListView(APIView):
     @extend_schema(
         request={"multipart/form-data": sx.AttachmentUploadSerializer},
         responses={201: sx.AttachmentSerializer(many=True)},
+        examples=sx.UPLOAD_EXAMPLES,
     )
     def post(self, request, case_pk):
         case = access.case_for(request.user, pk_or_404(case_pk), access.VIEW)
@@ -116,7 +117,7 @@ class CaseAttachmentListView(APIView):
 class AttachmentDetailView(APIView):
     """One attachment's facts; DELETE removes its file (the record stays)."""
 
-    @extend_schema(responses={200: sx.AttachmentSerializer})
+    @extend_schema(responses={200: sx.AttachmentSerializer}, examples=sx.DETAIL_EXAMPLES)
     def get(self, request, pk):
         attachment = doc_access.attachment_for(request.user, pk_or_404(pk))
         audit_record(
@@ -146,7 +147,8 @@ class AttachmentDownloadView(APIView):
             (200, "application/octet-stream"): OpenApiResponse(
                 OpenApiTypes.BINARY, description="The file (PDF, JPEG, PNG or WebP)."
             )
-        }
+        },
+        examples=sx.DOWNLOAD_EXAMPLES,
     )
     def get(self, request, pk) -> HttpResponse:
         attachment = doc_access.attachment_for(request.user, pk_or_404(pk))

@@ -195,10 +195,11 @@ STORAGES = {
 PRIVATE_FILES_ROOT = Path(env("PRIVATE_FILES_ROOT", str(BASE_DIR / "var" / "private")) or "")
 
 # Attachments (documents/, docs/documents.md): encrypted before they reach this storage.
-# The local file system under var/attachments (never under MEDIA or STATIC, no URL) unless
-# ATTACHMENTS_S3_BUCKET names an S3-compatible bucket (django-storages; credentials from
-# AWS_ACCESS_KEY_ID / AWS_SECRET_ACCESS_KEY, as boto3 reads them).
-ATTACHMENTS_ROOT = Path(env("ATTACHMENTS_ROOT", str(BASE_DIR / "var" / "attachments")) or "")
+# The local file system under the private files (so that `manage.py backup` takes them; never
+# under MEDIA or STATIC, no URL) unless ATTACHMENTS_S3_BUCKET names an S3-compatible bucket
+# (django-storages; credentials from AWS_ACCESS_KEY_ID / AWS_SECRET_ACCESS_KEY, as boto3
+# reads them).
+ATTACHMENTS_ROOT = Path(env("ATTACHMENTS_ROOT", str(PRIVATE_FILES_ROOT / "attachments")) or "")
 ATTACHMENTS_S3_BUCKET = env("ATTACHMENTS_S3_BUCKET", "")
 
 
@@ -370,6 +371,7 @@ SPECTACULAR_SETTINGS = {
         "ReferralStatusEnum": "referrals.models.ReferralStatus",
         "PlanStatusEnum": "repatriation.models.PlanStatus",
         "StepStatusEnum": "repatriation.models.StepStatus",
+        "AttachmentKindEnum": "documents.models.AttachmentKind",
     },
 }
 API_TOKEN_TTL_HOURS = int(env("API_TOKEN_TTL_HOURS", str(24 * 30)) or 720)

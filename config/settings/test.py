@@ -53,7 +53,7 @@ FILE_KEYS = os.environ.get(
     "f1:dGVzdC1vbmx5LWZpbGUta2V5LTAwMDAwMDAwMDAwMDE=,f0:dGVzdC1vbmx5LWZpbGUta2V5LTAwMDAwMDAwMDAwMDA=",
 )
 ATTACHMENTS_ROOT = Path(
-    os.environ.get("ATTACHMENTS_ROOT", str(BASE_DIR / "var" / "test-attachments"))
+    os.environ.get("ATTACHMENTS_ROOT", str(PRIVATE_FILES_ROOT / "attachments"))
 )
 STORAGES = {
     **STORAGES,  # noqa: F405

@@ -5,20 +5,6 @@ from partners.roles import Role
 from tests.factories import OrganizationFactory, UserFactory, make_case
 
 
-@pytest.fixture(autouse=True)
-def attachment_root(settings, tmp_path):
-    """Each test stores its files in a folder of its own (the real FileSystemStorage)."""
-    root = tmp_path / "attachments"
-    settings.STORAGES = {
-        **settings.STORAGES,
-        "attachments": {
-            "BACKEND": "django.core.files.storage.FileSystemStorage",
-            "OPTIONS": {"location": str(root), "base_url": None},
-        },
-    }
-    return root
-
-
 def stored_files(root) -> list:
     return sorted(p for p in root.rglob("*") if p.is_file()) if root.exists() else []
 
