@@ -52,9 +52,7 @@ FILE_KEYS = os.environ.get(
     "HOMEWARD_FILE_KEYS",
     "f1:dGVzdC1vbmx5LWZpbGUta2V5LTAwMDAwMDAwMDAwMDE=,f0:dGVzdC1vbmx5LWZpbGUta2V5LTAwMDAwMDAwMDAwMDA=",
 )
-ATTACHMENTS_ROOT = Path(
-    os.environ.get("ATTACHMENTS_ROOT", str(PRIVATE_FILES_ROOT / "attachments"))
-)
+ATTACHMENTS_ROOT = Path(os.environ.get("ATTACHMENTS_ROOT", str(PRIVATE_FILES_ROOT / "attachments")))
 STORAGES = {
     **STORAGES,  # noqa: F405
     "attachments": attachments_storage(  # noqa: F405
