@@ -3,6 +3,8 @@ are); the kinds offered and the steps are those the user may use (documents.acce
 
 from __future__ import annotations
 
+from typing import Any
+
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
@@ -36,7 +38,7 @@ class MultipleFileField(forms.FileField):
         return validate_uploads(files)
 
 
-def kind_choices(user, case: Case) -> list[tuple[str, str]]:
+def kind_choices(user, case: Case) -> list[tuple[str, Any]]:
     identity = access.user_can(user, case, access.VIEW_IDENTITY)
     return [
         (v, label) for v, label in AttachmentKind.choices if identity or v not in IDENTITY_KINDS
@@ -60,22 +62,27 @@ class _Details(ZawgyiCheckMixin, forms.Form):
 
 
 class UploadForm(_Details):
-    files = MultipleFileField(
+    # The form's metaclass takes declared fields off the class: ``self.files`` stays the
+    # uploaded files' dict at run time; the name on the wire is "files" (as in the API).
+    files = MultipleFileField(  # type: ignore[assignment]
         label=_("Files"),
         help_text=_("PDF, JPEG, PNG or WebP; several at once. Photos lose their location data."),
     )
-    repatriation_step = forms.ModelChoiceField(
+    repatriation_step: forms.ModelChoiceField = forms.ModelChoiceField(
         label=_("Repatriation step"), queryset=None, required=False
     )
 
     def __init__(self, *args, case: Case, user, **kwargs):
         super().__init__(*args, **kwargs)
         self.case, self.user = case, user
-        self.fields["kind"].choices = kind_choices(user, case)
+        kind = self.fields["kind"]
+        assert isinstance(kind, forms.ChoiceField)
+        kind.choices = kind_choices(user, case)
         from repatriation.models import RepatriationStep
 
         steps = RepatriationStep.objects.filter(plan__case=case).order_by("order")
         field = self.fields["repatriation_step"]
+        assert isinstance(field, forms.ModelChoiceField)
         field.queryset = steps
         self.step_required = not access.user_can(user, case, access.CHANGE)
         if self.step_required:

@@ -57,7 +57,7 @@ def attachments_section(
         rows = [a for a in rows if not a.is_identity]
     if not rows:
         return None
-    images = []
+    images: list[dict[str, Any]] = []
     if purpose == EMBASSY and identity:
         for attachment in rows:
             if len(images) >= MAX_IMAGES:

@@ -90,7 +90,11 @@ def _megabytes(n: int) -> str:
     return f"{n / (1024 * 1024):.0f}"
 
 
-_FORMATS = {ContentType.JPEG: "JPEG", ContentType.PNG: "PNG", ContentType.WEBP: "WEBP"}
+_FORMATS: dict[str, str] = {
+    ContentType.JPEG: "JPEG",
+    ContentType.PNG: "PNG",
+    ContentType.WEBP: "WEBP",
+}
 
 
 # WeasyPrint sets Pillow's global ImageFile.LOAD_TRUNCATED_IMAGES = True when it is imported
@@ -233,7 +237,8 @@ def validate_uploads(uploads: list[Any]) -> list[CleanFile]:
             _("At most %(max)s files at once.") % {"max": limit},
             "too_many",
         )
-    clean, errors = [], []
+    clean: list[CleanFile] = []
+    errors: list[ValidationError] = []
     for upload in uploads:
         try:
             clean.append(validate_upload(upload))

@@ -12,7 +12,7 @@ from documents.validation import display_name, sniff, validate_bytes, validate_u
 from . import images
 
 
-def _codes(exc: ValidationError) -> set[str]:
+def _codes(exc: ValidationError) -> set[str | None]:
     return {e.code for e in exc.error_list}
 
 
