@@ -16,4 +16,7 @@ class DocumentsConfig(AppConfig):
         # Anonymising or erasing a case deletes its files (cases never imports documents).
         retention.register("documents", services.scrub)
         history.register()
+        from fieldcrypt import rotation
+
+        rotation.register("attachment files", services.rotate_all)
         pdf.register()

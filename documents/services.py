@@ -290,3 +290,13 @@ def scrub(case: Case) -> None:
         Attachment.history.filter(case_id=case.pk), ["description", "original_name"], Attachment
     )
     Attachment.history.filter(case_id=case.pk).update(storage_name="")
+
+
+def rotate_all(check: bool) -> int:
+    """For ``manage.py rotate_keys`` (fieldcrypt.rotation): every file, batch after batch."""
+    if check:
+        return attachments_rotate_keys(check=True)
+    total = 0
+    while done := attachments_rotate_keys():
+        total += done
+    return total

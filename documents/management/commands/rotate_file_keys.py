@@ -26,9 +26,6 @@ class Command(BaseCommand):
             )
             return
         total = 0
-        while True:
-            done = services.attachments_rotate_keys(batch=batch)
+        while done := services.attachments_rotate_keys(batch=batch):
             total += done
-            if not done:
-                break
         self.stdout.write(f"{total} files re-encrypted")
