@@ -87,13 +87,24 @@ def attachment_upload(request: HttpRequest, case_pk: int) -> HttpResponse:
                     request,
                     _("%(count)s file(s) attached.") % {"count": len(created)},
                 )
-                return redirect(_panel_url(case.pk))
+                return _done(request, _panel_url(case.pk))
     context = {
         "case": case,
         "form": form,
         "token": submissions.token_for(request),
     }
     return render(request, "documents/upload.html", context, status=status)
+
+
+def _done(request: HttpRequest, url: str) -> HttpResponse:
+    """After a write: a redirect; for the upload script (static/js/attachments.js, which
+    sends the form itself to show its progress) the address to go to, so that the message
+    is shown by that page and not used up by the request that followed the redirect."""
+    if request.headers.get("X-Requested-With") == "XMLHttpRequest":
+        response = HttpResponse(status=204)
+        response["X-Redirect-To"] = url
+        return response
+    return redirect(url)
 
 
 def _file_response(data: bytes, content_type: str, *, inline: bool, filename: str = ""):

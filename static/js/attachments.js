@@ -36,6 +36,20 @@
         }
       });
       xhr.addEventListener("load", function () {
+        var next = xhr.getResponseHeader("X-Redirect-To");
+        if (next && next.charAt(0) === "/" && next.charAt(1) !== "/") {
+          // Stored: the case page shows what was done. The same page (with only another
+          // #fragment) would merely scroll: load it anew.
+          var target = new URL(next, window.location.href);
+          var here = window.location;
+          if (target.pathname === here.pathname && target.search === here.search) {
+            here.hash = target.hash;
+            here.reload();
+          } else {
+            here.assign(target.href);
+          }
+          return;
+        }
         if (xhr.status < 400 && xhr.responseURL) {
           // Stored: the case page (the redirect's target), as a normal post would show.
           window.location.assign(xhr.responseURL);
