@@ -46,7 +46,14 @@ def kind_choices(user, case: Case) -> list[tuple[str, Any]]:
 
 
 class _Details(ZawgyiCheckMixin, forms.Form):
-    kind = forms.ChoiceField(label=_("Kind of document"))
+    kind = forms.ChoiceField(
+        label=_("Kind of document"),
+        help_text=_(
+            "Identity papers, photos of the person, signed consents and medical reports are "
+            "shown only to people who may see the person's identity: choose one of them for "
+            "any document that names the person."
+        ),
+    )
     description = forms.CharField(
         label=_("Description"),
         max_length=max_length_of(Attachment, "description"),

@@ -43,6 +43,8 @@ def case_panel(request: HttpRequest, case: Case, perms: frozenset[str]) -> dict[
         "attachments": attachments,
         "identity": access.VIEW_IDENTITY in perms,
         "can_change": access.CHANGE in perms,
+        # documents.access.may_change without a query per row: a step's own attachments.
+        "can_change_steps": access.UPDATE_REPATRIATION in perms,
         "can_upload": can_upload,
         "form": UploadForm(case=case, user=request.user) if can_upload else None,
         "token": submissions.new_token(),

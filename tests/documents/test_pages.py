@@ -228,3 +228,24 @@ def test_replace_with_a_bad_file_changes_nothing(client, passport, caseworker):
     assert response.status_code == 422 and "not accepted" in response.content.decode()
     passport.refresh_from_db()
     assert passport.storage_name == before
+
+
+def test_the_panel_query_count_does_not_grow_with_attachments(
+    client, case, caseworker, django_assert_max_num_queries
+):
+    def add(n):
+        for i in range(n):
+            clean = validate_bytes(images.png(), f"{i}.png")
+            services.attachment_upload(
+                case=case, by=caseworker, files=[clean], kind=AttachmentKind.EVIDENCE
+            )
+
+    client.force_login(caseworker)
+    add(1)
+    client.get(case.get_absolute_url())
+    with django_assert_max_num_queries(60) as one:
+        client.get(case.get_absolute_url())
+    add(9)
+    with django_assert_max_num_queries(len(one.captured_queries)):
+        page = client.get(case.get_absolute_url())
+    assert page.content.decode().count("Download Evidence") == 10
