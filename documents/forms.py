@@ -16,7 +16,7 @@ from textutils.zawgyi import ZawgyiCheckMixin
 
 from . import access as doc_access
 from .models import IDENTITY_KINDS, Attachment, AttachmentKind
-from .validation import validate_upload, validate_uploads
+from .validation import no_file, validate_upload, validate_uploads
 
 ACCEPT = "image/*,application/pdf"
 
@@ -109,7 +109,7 @@ class UploadForm(_Details):
 class SingleFileField(forms.FileField):
     def clean(self, data, initial=None):
         if not data:
-            raise forms.ValidationError(_("Choose a file."), code="required")
+            raise no_file()
         return validate_upload(data)
 
 

@@ -226,12 +226,20 @@ def validate_upload(upload: Any) -> CleanFile:
     return validate_bytes(data, getattr(upload, "name", ""))
 
 
+def no_file() -> ValidationError:
+    # Also what a cut upload looks like: the parser drops a file whose end never came.
+    return _refuse(
+        _("No file arrived. Choose a file, or send it again if the upload was interrupted."),
+        "required",
+    )
+
+
 def validate_uploads(uploads: list[Any]) -> list[CleanFile]:
     """Every file of one upload, all or none: the messages of all refused files at once,
     each naming its file."""
     limit = int(settings.ATTACHMENT_MAX_FILES)
     if not uploads:
-        raise _refuse(_("Choose a file."), "required")
+        raise no_file()
     if len(uploads) > limit:
         raise _refuse(
             _("At most %(max)s files at once.") % {"max": limit},

@@ -141,7 +141,8 @@ def test_an_interrupted_upload_stores_nothing(client, case, caseworker, attachme
     response = client.generic(
         "POST", reverse("documents:upload", args=[case.pk]), cut, content_type=MULTIPART_CONTENT
     )
-    assert response.status_code in (400, 422)
+    assert response.status_code == 422
+    assert "send it again if the upload was interrupted" in response.content.decode()
     assert Attachment.objects.count() == 0 and stored_files(attachment_root) == []
 
 
