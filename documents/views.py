@@ -28,6 +28,10 @@ PREVIEW_CSP = "sandbox; default-src 'none'; img-src 'self'; frame-ancestors 'non
 DOWNLOAD_CSP = "sandbox; default-src 'none'; frame-ancestors 'none'"
 
 
+# The newest files shown on the case page; the API lists up to 200.
+PANEL_LIMIT = 100
+
+
 def _panel_url(case_pk: int) -> str:
     return f"{Case(pk=case_pk).get_absolute_url()}#attachments-h"
 
@@ -37,10 +41,13 @@ def case_panel(request: HttpRequest, case: Case, perms: frozenset[str]) -> dict[
     if access.VIEW not in perms:
         return None
     can_upload = doc_access.may_upload_anything(request.user, case)
-    attachments = list(doc_access.visible_attachments(request.user, case))
+    visible = doc_access.visible_attachments(request.user, case)
+    attachments = list(visible[: PANEL_LIMIT + 1])
+    more = len(attachments) > PANEL_LIMIT
     return {
         "case": case,
-        "attachments": attachments,
+        "attachments": attachments[:PANEL_LIMIT],
+        "more": more,
         "identity": access.VIEW_IDENTITY in perms,
         "can_change": access.CHANGE in perms,
         # documents.access.may_change without a query per row: a step's own attachments.
