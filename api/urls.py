@@ -3,6 +3,11 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitVie
 from rest_framework.permissions import AllowAny
 from rest_framework.routers import DefaultRouter
 
+from .views.attachments import (
+    AttachmentDetailView,
+    AttachmentDownloadView,
+    CaseAttachmentListView,
+)
 from .views.calls import DistressCallViewSet
 from .views.cases import CaseNoteViewSet, CaseViewSet, ConsentListView, ConsentWithdrawView
 from .views.common import NotFoundView
@@ -33,6 +38,17 @@ urlpatterns = [
         "v1/cases/<int:case_pk>/consents/<int:pk>/withdraw/",
         ConsentWithdrawView.as_view(),
         name="case-consent-withdraw",
+    ),
+    path(
+        "v1/cases/<int:case_pk>/attachments/",
+        CaseAttachmentListView.as_view(),
+        name="case-attachment-list",
+    ),
+    path("v1/attachments/<int:pk>/", AttachmentDetailView.as_view(), name="attachment-detail"),
+    path(
+        "v1/attachments/<int:pk>/download/",
+        AttachmentDownloadView.as_view(),
+        name="attachment-download",
     ),
     path("v1/", include(router.urls)),
     path(

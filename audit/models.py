@@ -23,6 +23,12 @@ class AuditAction(models.TextChoices):
     LOGIN = "login", _("Logged in")
     LOGIN_FAILED = "login_failed", _("Failed login")
     LOGOUT = "logout", _("Logged out")
+    # Attachments (documents/): detail.attachment and detail.kind name the file.
+    ATTACHMENT_UPLOADED = "attachment_uploaded", _("Uploaded an attachment")
+    ATTACHMENT_VIEWED = "attachment_viewed", _("Viewed an attachment")
+    ATTACHMENT_DOWNLOADED = "attachment_downloaded", _("Downloaded an attachment")
+    ATTACHMENT_REPLACED = "attachment_replaced", _("Replaced an attachment")
+    ATTACHMENT_DELETED = "attachment_deleted", _("Deleted an attachment")
 
 
 class AccessEvent(models.Model):

@@ -16,6 +16,7 @@ urlpatterns = [
     path("organisation/audit/", include("audit.urls")),
     path("cases/", include("cases.urls")),
     path("exports/", include("exports.urls")),
+    path("documents/", include("documents.urls")),
     path("api/", include("api.urls")),
     path("i18n/setlang/", views.set_language, name="set_language"),
     path("reports/", include("reports.urls")),

@@ -7,7 +7,9 @@ prints what it is given.
 
 from __future__ import annotations
 
+import base64
 import mimetypes
+import re
 import unicodedata
 from dataclasses import dataclass
 from datetime import datetime
@@ -43,11 +45,20 @@ class MissingFontError(RenderError):
     pass
 
 
+# Images a section decoded in memory (attachments: documents/pdf.py) may be given inline.
+DATA_IMAGE = re.compile(r"^data:(image/(?:jpeg|png|webp));base64,([A-Za-z0-9+/=]+)$")
+
+
 class StaticOnlyFetcher(URLFetcher):
-    """Serves our own static files (the PDF stylesheet) and refuses every other URL: no
-    network, no file:// reads, whatever a template or a user-typed string might contain."""
+    """Serves our own static files (the PDF stylesheet) and base64 ``data:`` images, and
+    refuses every other URL: no network, no file:// reads, whatever a template or a
+    user-typed string might contain."""
 
     def fetch(self, url, headers=None):
+        image = DATA_IMAGE.match(url)
+        if image:
+            body = base64.b64decode(image.group(2), validate=True)
+            return URLFetcherResponse("data:", body, {"Content-Type": image.group(1)})
         prefix = BASE_URL.rstrip("/") + settings.STATIC_URL
         if not url.startswith(prefix):
             raise ValueError(f"Refused to fetch {url!r}: only our static files are allowed")
@@ -144,7 +155,13 @@ def _person_name_rows(person, identity: bool) -> list[tuple[str, str]]:
 
 
 def summary_context(
-    *, case: Case, exporter, anonymised: bool, purpose_label: str, at: datetime | None = None
+    *,
+    case: Case,
+    exporter,
+    anonymised: bool,
+    purpose_label: str,
+    at: datetime | None = None,
+    purpose: str = "",
 ) -> dict[str, Any]:
     """Everything the summary prints. Precondition: ``exporter`` may export ``case``
     (``access.case_for(exporter, case.pk, EXPORT)`` has succeeded)."""
@@ -252,7 +269,7 @@ def summary_context(
         "timeline": timeline.entries_for(case, limit=TIMELINE_LIMIT),
         "consents": consents,
         "notes": notes,
-        "sections": sections.sections_for(case, exporter, anonymised),
+        "sections": sections.sections_for(case, exporter, anonymised, purpose),
         "exporter_name": exporter.get_full_name() or exporter.username,
         "exporter_org": exporter.organization.name if exporter.organization_id else "",
         "generated_at": at,

@@ -10,7 +10,9 @@ None to leave it out. It is called only for a case the exporter may export (the 
 checked ``cases.access``), and must itself respect ``access.perms_for(exporter, case)`` and
 ``anonymised`` (no name, phone, exact location, document number or free text when True).
 The summary includes each template with ``section`` set to that dict, after the case facts
-and before the timeline, in ``order``.
+and before the timeline, in ``order``. A section registered with ``wants_purpose=True`` is
+called with the export's purpose as a fourth argument (an ``ExportPurpose`` value, "" when
+rendered outside an export), e.g. to print more for the embassy.
 """
 
 from __future__ import annotations
@@ -21,7 +23,7 @@ from typing import Any
 
 from cases.models import Case
 
-SectionContext = Callable[[Case, Any, bool], dict[str, Any] | None]
+SectionContext = Callable[..., dict[str, Any] | None]
 
 
 @dataclass(frozen=True)
@@ -30,6 +32,7 @@ class Section:
     template: str
     context: SectionContext
     order: int
+    wants_purpose: bool = False
 
 
 @dataclass(frozen=True)
@@ -42,18 +45,32 @@ class RenderedSection:
 _SECTIONS: dict[str, Section] = {}
 
 
-def register(name: str, template: str, context: SectionContext, *, order: int = 50) -> None:
-    _SECTIONS[name] = Section(name=name, template=template, context=context, order=order)
+def register(
+    name: str,
+    template: str,
+    context: SectionContext,
+    *,
+    order: int = 50,
+    wants_purpose: bool = False,
+) -> None:
+    _SECTIONS[name] = Section(
+        name=name, template=template, context=context, order=order, wants_purpose=wants_purpose
+    )
 
 
 def unregister(name: str) -> None:
     _SECTIONS.pop(name, None)
 
 
-def sections_for(case: Case, exporter: Any, anonymised: bool) -> list[RenderedSection]:
+def sections_for(
+    case: Case, exporter: Any, anonymised: bool, purpose: str = ""
+) -> list[RenderedSection]:
     rendered = []
     for section in sorted(_SECTIONS.values(), key=lambda s: (s.order, s.name)):
-        ctx = section.context(case, exporter, anonymised)
+        if section.wants_purpose:
+            ctx = section.context(case, exporter, anonymised, purpose)
+        else:
+            ctx = section.context(case, exporter, anonymised)
         if ctx is not None:
             rendered.append(RenderedSection(section.name, section.template, ctx))
     return rendered

@@ -189,6 +189,7 @@ def export_render(export: Export) -> pdf.RenderedPdf:
             exporter=exporter,
             anonymised=export.anonymised,
             purpose_label=_purpose_label(export, exporter),
+            purpose=export.purpose,
         )
     html = pdf.render_html(context, pdf.language_of(exporter))
     return pdf.html_to_pdf(html)

@@ -64,6 +64,21 @@ def live_server(request):
     server.stop()
 
 
+@pytest.fixture(autouse=True)
+def attachment_root(settings, tmp_path):
+    """Each test keeps the attachments it stores in a folder of its own (the real
+    FileSystemStorage), so that no test sees another's files and none are left behind."""
+    root = tmp_path / "attachments"
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "attachments": {
+            "BACKEND": "django.core.files.storage.FileSystemStorage",
+            "OPTIONS": {"location": str(root), "base_url": None},
+        },
+    }
+    return root
+
+
 @pytest.fixture
 def org(db):
     return OrganizationFactory(name="Mekong Lifeline Cambodia", code="mlc", country="KH")

@@ -128,6 +128,7 @@ def test_check_deploy_with_production_settings_is_clean():
         "HOMEWARD_FIELD_KEYS": settings.FIELD_KEYS,
         "HOMEWARD_BLIND_INDEX_KEYS": settings.BLIND_INDEX_KEYS,
         "HOMEWARD_BACKUP_KEY": settings.BACKUP_KEY,
+        "HOMEWARD_FILE_KEYS": settings.FILE_KEYS,
     }
     result = subprocess.run(
         [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
@@ -148,6 +149,8 @@ def test_docker_compose_file_is_valid():
         "HOMEWARD_FIELD_KEYS": "x",
         "HOMEWARD_BLIND_INDEX_KEYS": "x",
         "HOMEWARD_BACKUP_KEY": "x",
+        "HOMEWARD_FILE_KEYS": "x",
+        "MINIO_ROOT_PASSWORD": "x",
     }
     result = subprocess.run(
         ["docker-compose", "config", "-q"], capture_output=True, text=True, env=env, check=False

@@ -63,6 +63,7 @@ INSTALLED_APPS = [
     "api",
     "reports",
     "submissions",
+    "documents",
 ]
 
 MIDDLEWARE = [
@@ -193,12 +194,56 @@ STORAGES = {
 # Private files (PDF exports): outside any URL, served only through permission-checking views.
 PRIVATE_FILES_ROOT = Path(env("PRIVATE_FILES_ROOT", str(BASE_DIR / "var" / "private")) or "")
 
+# Attachments (documents/, docs/documents.md): encrypted before they reach this storage.
+# The local file system under the private files (so that `manage.py backup` takes them; never
+# under MEDIA or STATIC, no URL) unless ATTACHMENTS_S3_BUCKET names an S3-compatible bucket
+# (django-storages; credentials from AWS_ACCESS_KEY_ID / AWS_SECRET_ACCESS_KEY, as boto3
+# reads them).
+ATTACHMENTS_ROOT = Path(env("ATTACHMENTS_ROOT", str(PRIVATE_FILES_ROOT / "attachments")) or "")
+ATTACHMENTS_S3_BUCKET = env("ATTACHMENTS_S3_BUCKET", "")
+
+
+def attachments_storage(bucket: str | None, root: Path) -> dict:
+    if bucket:
+        return {
+            "BACKEND": "storages.backends.s3.S3Storage",
+            "OPTIONS": {
+                "bucket_name": bucket,
+                "endpoint_url": env("ATTACHMENTS_S3_ENDPOINT_URL") or None,
+                "region_name": env("ATTACHMENTS_S3_REGION") or None,
+                "location": "attachments",
+                "default_acl": "private",
+                "querystring_auth": True,
+                "file_overwrite": False,
+                "addressing_style": env("ATTACHMENTS_S3_ADDRESSING_STYLE") or None,
+            },
+        }
+    return {
+        "BACKEND": "django.core.files.storage.FileSystemStorage",
+        "OPTIONS": {
+            "location": str(root),
+            "base_url": None,
+            "file_permissions_mode": 0o600,
+            "directory_permissions_mode": 0o700,
+        },
+    }
+
+
+STORAGES["attachments"] = attachments_storage(ATTACHMENTS_S3_BUCKET, ATTACHMENTS_ROOT)
+# Limits of one upload (validation in documents/validation.py, the page and the API alike).
+ATTACHMENT_MAX_BYTES = int(env("ATTACHMENT_MAX_BYTES", str(10 * 1024 * 1024)) or 10485760)
+ATTACHMENT_MAX_FILES = int(env("ATTACHMENT_MAX_FILES", "10") or 10)
+# An image larger than this many pixels is refused as a possible decompression bomb.
+ATTACHMENT_MAX_PIXELS = int(env("ATTACHMENT_MAX_PIXELS", str(40_000_000)) or 40_000_000)
+
 # Data at rest (fieldcrypt, docs/security.md): "kid:base64key,…", the first is current.
 # Identity fields are encrypted with FIELD_KEYS; search uses HMACs under BLIND_INDEX_KEYS;
 # backups are encrypted with BACKUP_KEY. Without them identity can be neither read nor written.
 FIELD_KEYS = env("HOMEWARD_FIELD_KEYS", "")
 BLIND_INDEX_KEYS = env("HOMEWARD_BLIND_INDEX_KEYS", "")
 BACKUP_KEY = env("HOMEWARD_BACKUP_KEY", "")
+# Attachments' files (documents/crypto.py), the same format; never one of the keys above.
+FILE_KEYS = env("HOMEWARD_FILE_KEYS", "")
 BACKUP_DIR = Path(env("HOMEWARD_BACKUP_DIR", str(BASE_DIR / "var" / "backups")) or "")
 
 # Email: no victim details ever go by email (see notifications/). Django 6.1 MAILERS.
@@ -326,6 +371,7 @@ SPECTACULAR_SETTINGS = {
         "ReferralStatusEnum": "referrals.models.ReferralStatus",
         "PlanStatusEnum": "repatriation.models.PlanStatus",
         "StepStatusEnum": "repatriation.models.StepStatus",
+        "AttachmentKindEnum": "documents.models.AttachmentKind",
     },
 }
 API_TOKEN_TTL_HOURS = int(env("API_TOKEN_TTL_HOURS", str(24 * 30)) or 720)

@@ -2,6 +2,7 @@
 
 import os
 
+from documents.crypto import local_file_keys
 from fieldcrypt.keys import local_keys
 
 from .base import *  # noqa: F403
@@ -18,6 +19,10 @@ _keys = local_keys(BASE_DIR / "var" / "keys.env")
 FIELD_KEYS = os.environ.get("HOMEWARD_FIELD_KEYS") or _keys["HOMEWARD_FIELD_KEYS"]
 BLIND_INDEX_KEYS = os.environ.get("HOMEWARD_BLIND_INDEX_KEYS") or _keys["HOMEWARD_BLIND_INDEX_KEYS"]
 BACKUP_KEY = os.environ.get("HOMEWARD_BACKUP_KEY") or _keys["HOMEWARD_BACKUP_KEY"]
+# Attachments' files (documents/crypto.py): their own key file beside it.
+FILE_KEYS = os.environ.get("HOMEWARD_FILE_KEYS") or local_file_keys(
+    BASE_DIR / "var" / "file-keys.env"
+)
 
 WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = True

@@ -2,10 +2,11 @@
 
 import os
 
+from documents.crypto import check_file_keys
 from fieldcrypt.keys import check_keys
 
 from .base import *  # noqa: F403
-from .base import env_bool, env_list
+from .base import ATTACHMENTS_ROOT, ATTACHMENTS_S3_BUCKET, attachments_storage, env_bool, env_list
 
 SECRET_KEY = os.environ["SECRET_KEY"]
 # Refuse to start without the keys of data at rest (fieldcrypt.keys raises a clear error).
@@ -13,6 +14,9 @@ FIELD_KEYS = os.environ.get("HOMEWARD_FIELD_KEYS", "")
 BLIND_INDEX_KEYS = os.environ.get("HOMEWARD_BLIND_INDEX_KEYS", "")
 BACKUP_KEY = os.environ.get("HOMEWARD_BACKUP_KEY", "")
 check_keys(FIELD_KEYS, BLIND_INDEX_KEYS, BACKUP_KEY)
+# Attachments (documents/crypto.py): their own keys, required too.
+FILE_KEYS = os.environ.get("HOMEWARD_FILE_KEYS", "")
+check_file_keys(FILE_KEYS, FIELD_KEYS, BLIND_INDEX_KEYS, BACKUP_KEY)
 DEBUG = False
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS")
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
@@ -32,6 +36,7 @@ OTP_REQUIRED_FOR_STAFF = env_bool("OTP_REQUIRED_FOR_STAFF", True)
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
+    "attachments": attachments_storage(ATTACHMENTS_S3_BUCKET, ATTACHMENTS_ROOT),
 }
 
 # Production sends real email (SMTP unless EMAIL_BACKEND says otherwise).

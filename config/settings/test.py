@@ -4,6 +4,7 @@ A Celery worker started by the suite (tests/celery_worker.py) loads these settin
 DATABASE_URL pointing at the test database and EMAIL_BACKEND at a folder the test reads."""
 
 import os
+from pathlib import Path
 
 import dj_database_url
 
@@ -45,6 +46,19 @@ BACKUP_KEY = os.environ.get(
     "HOMEWARD_BACKUP_KEY", "k1:dGVzdC1vbmx5LWJhY2t1cC1rZXktMDAwMDAwMDAwMDE="
 )
 BACKUP_DIR = BASE_DIR / "var" / "test-backups"
+# Attachments: two fixed file keys (rotation is tested), files under var/ (a worker started
+# by the suite inherits ATTACHMENTS_ROOT from the environment when a test moves it).
+FILE_KEYS = os.environ.get(
+    "HOMEWARD_FILE_KEYS",
+    "f1:dGVzdC1vbmx5LWZpbGUta2V5LTAwMDAwMDAwMDAwMDE=,f0:dGVzdC1vbmx5LWZpbGUta2V5LTAwMDAwMDAwMDAwMDA=",
+)
+ATTACHMENTS_ROOT = Path(os.environ.get("ATTACHMENTS_ROOT", str(PRIVATE_FILES_ROOT / "attachments")))
+STORAGES = {
+    **STORAGES,  # noqa: F405
+    "attachments": attachments_storage(  # noqa: F405
+        os.environ.get("ATTACHMENTS_S3_BUCKET", ""), ATTACHMENTS_ROOT
+    ),
+}
 SECRET_KEY = "test-only-key-not-secret-0123456789-abcdefghijklmnopqrstuvwxyz"
 
 WHITENOISE_USE_FINDERS = True

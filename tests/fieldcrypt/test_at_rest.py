@@ -176,6 +176,7 @@ def test_production_refuses_to_start_without_keys():
         HOMEWARD_FIELD_KEYS=settings.FIELD_KEYS,
         HOMEWARD_BLIND_INDEX_KEYS=settings.BLIND_INDEX_KEYS,
         HOMEWARD_BACKUP_KEY=settings.BACKUP_KEY,
+        HOMEWARD_FILE_KEYS=settings.FILE_KEYS,
     )
     assert ok.returncode == 0, ok.stderr
 

@@ -127,6 +127,8 @@ def test_docker_compose_backup_service_parses():
             "HOMEWARD_FIELD_KEYS": "a",
             "HOMEWARD_BLIND_INDEX_KEYS": "b",
             "HOMEWARD_BACKUP_KEY": "c",
+            "HOMEWARD_FILE_KEYS": "d",
+            "MINIO_ROOT_PASSWORD": "e",
         },
     )
     if out.returncode != 0 and "docker" in out.stderr.lower() and "not found" in out.stderr:

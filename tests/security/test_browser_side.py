@@ -46,7 +46,9 @@ def _pages(client, world):
         for user in OWNER_USERS:
             client.force_login(world.users[user])
             response = client.get(url)
-            if response.status_code == 200:
+            # Pages only: a file (an attachment's download or preview) has its own, stricter
+            # sandboxing policy (tests/documents/test_pages.py).
+            if response.status_code == 200 and response["Content-Type"].startswith("text/html"):
                 yield found.name, url, response
                 yield found.name + " (htmx)", url, client.get(url, **HTMX)
                 break
@@ -111,6 +113,7 @@ def _production_settings() -> dict:
         "HOMEWARD_FIELD_KEYS": str(settings.FIELD_KEYS),
         "HOMEWARD_BLIND_INDEX_KEYS": str(settings.BLIND_INDEX_KEYS),
         "HOMEWARD_BACKUP_KEY": str(settings.BACKUP_KEY),
+        "HOMEWARD_FILE_KEYS": str(settings.FILE_KEYS),
     }
     names = [
         "SECURE_HSTS_SECONDS",

@@ -13,6 +13,9 @@ from api.models import ApiToken
 from cases import access
 from cases.models import DistressCall
 from cases.services import case_note_add, consent_record, distress_call_create
+from documents.models import AttachmentKind
+from documents.services import attachment_thumbnail_make, attachment_upload
+from documents.validation import validate_bytes
 from exports.services import export_request
 from notifications.models import PushSubscription
 from notifications.services import notify
@@ -24,6 +27,11 @@ from repatriation.services import plan_create, template_create
 from tests.factories import OrganizationFactory, PersonFactory, UserFactory, make_case
 
 PAYLOAD = "<script>alert(1)</script>"
+# A 1×1 PNG (the world's attachments).
+_WORLD_PNG = bytes.fromhex(
+    "89504e470d0a1a0a0000000d4948445200000001000000010802000000907753de"
+    "0000000c4944415408d763f8cfc0000003010100c9fe92ef0000000049454e44ae426082"
+)
 SECRET_NAME = "Zzsecretname"  # a Latin name to look for in lists the user may not see
 
 # The users of the matrix, by key: (organisation key, role).
@@ -130,6 +138,23 @@ def build_world(*, person_name: str = SECRET_NAME, text: str = "") -> SimpleName
         w.case, w.orgs["embassy"], [access.VIEW, access.VIEW_IDENTITY, access.UPDATE_REPATRIATION]
     )
     w.export = export_request(user=coord, case_id=w.case.pk, purpose="partner_coordination")
+    # An identity document and a piece of evidence (documents/: identity kinds need view
+    # identity; the evidence is seen by everyone who may see the case).
+    w.attachment = attachment_upload(
+        case=w.case,
+        by=cw,
+        files=[validate_bytes(_WORLD_PNG, "passport.png")],
+        kind=AttachmentKind.PASSPORT_OR_ID,
+        description=text,
+    )[0]
+    attachment_thumbnail_make(attachment_id=w.attachment.pk)  # the task's body, here
+    w.evidence = attachment_upload(
+        case=w.case,
+        by=cw,
+        files=[validate_bytes(_WORLD_PNG, "contract.png")],
+        kind=AttachmentKind.EVIDENCE,
+        description=text,
+    )[0]
     w.template = template_create(by=w.users["owner_org_admin"], name=text or "Route")
     w.token, _ = ApiToken.issue(user=cw, name="script")
     (w.notification,) = notify(
@@ -164,6 +189,8 @@ def kwargs_ids(w: SimpleNamespace) -> dict[str, int]:
         "plan": w.plan.pk,
         "step": w.step.pk,
         "export": w.export.pk,
+        "attachment": w.attachment.pk,
+        "evidence": w.evidence.pk,
         "template": w.template.pk,
         "token": w.token.pk,
         "notification": w.notification.pk,

@@ -14,7 +14,7 @@ from django.apps import apps
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
-from fieldcrypt import blind, cipher, keys, rewrite
+from fieldcrypt import blind, cipher, keys, rewrite, rotation
 
 
 class Command(BaseCommand):
@@ -41,12 +41,23 @@ class Command(BaseCommand):
             pending += self._fields(batch, check)
         if not fields_only:
             pending += self._index(batch, check)
+        if not index_only:
+            pending += self._others(check)
         if check:
             self.stdout.write(
                 f"{pending} values or persons still under old keys"
                 + ("" if pending else ": the old keys may be dropped")
             )
         return
+
+    def _others(self, check: bool) -> int:
+        """The data other apps registered (fieldcrypt.rotation), e.g. attachment files."""
+        pending = 0
+        for name, rotate in rotation.registered().items():
+            n = rotate(check)
+            pending += n if check else 0
+            self.stdout.write(f"{name}: {n} " + ("under old keys" if check else "re-encrypted"))
+        return pending
 
     def _stop(self) -> bool:
         if self.batches_left is None:
