@@ -63,6 +63,7 @@ INSTALLED_APPS = [
     "api",
     "reports",
     "submissions",
+    "identification",
 ]
 
 MIDDLEWARE = [
