@@ -51,5 +51,6 @@ urlpatterns = [
         ),
         name="docs",
     ),
-    re_path(r"^.*$", NotFoundView.as_view(), name="not-found"),
+    # [\s\S]: a path holding a newline is unknown too (JSON 404, not the HTML page).
+    re_path(r"^[\s\S]*$", NotFoundView.as_view(), name="not-found"),
 ]

@@ -4,7 +4,8 @@ pages (identification.services). The case is reached through cases.access."""
 from __future__ import annotations
 
 from django.http import Http404
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import status, viewsets
 from rest_framework.response import Response
 
@@ -15,6 +16,8 @@ from identification.models import Interview, TraffickingEvent
 from ..idempotency import idempotent
 from ..serializers import identification as sx
 from .common import IDEMPOTENCY_HEADER, pk_or_404, validated
+
+ID = OpenApiParameter("id", OpenApiTypes.INT, OpenApiParameter.PATH)
 
 
 class _CaseChild(viewsets.ViewSet):
@@ -52,7 +55,7 @@ class InterviewViewSet(_CaseChild):
         )
         return Response(sx.InterviewSerializer(rows, many=True, context=self._context(case)).data)
 
-    @extend_schema(responses=sx.InterviewSerializer)
+    @extend_schema(responses=sx.InterviewSerializer, parameters=[ID])
     def retrieve(self, request, case_pk=None, pk=None):
         case = self._case()
         interview = self._interview(case, pk)
@@ -81,7 +84,9 @@ class InterviewViewSet(_CaseChild):
             status=status.HTTP_201_CREATED,
         )
 
-    @extend_schema(request=sx.InterviewWriteSerializer, responses=sx.InterviewSerializer)
+    @extend_schema(
+        request=sx.InterviewWriteSerializer, responses=sx.InterviewSerializer, parameters=[ID]
+    )
     def partial_update(self, request, case_pk=None, pk=None):
         case = self._case(access.CHANGE)
         interview = self._interview(case, pk)
@@ -122,7 +127,7 @@ class EventViewSet(_CaseChild):
         rows = TraffickingEvent.objects.filter(case=case).select_related("place")[:100]
         return Response(sx.EventSerializer(rows, many=True, context=self._context(case)).data)
 
-    @extend_schema(responses=sx.EventSerializer)
+    @extend_schema(responses=sx.EventSerializer, parameters=[ID])
     def retrieve(self, request, case_pk=None, pk=None):
         case = self._case()
         return Response(sx.EventSerializer(self._event(case, pk), context=self._context(case)).data)
@@ -142,7 +147,7 @@ class EventViewSet(_CaseChild):
             status=status.HTTP_201_CREATED,
         )
 
-    @extend_schema(request=sx.EventWriteSerializer, responses=sx.EventSerializer)
+    @extend_schema(request=sx.EventWriteSerializer, responses=sx.EventSerializer, parameters=[ID])
     def partial_update(self, request, case_pk=None, pk=None):
         case = self._case(access.CHANGE)
         event = self._event(case, pk)
