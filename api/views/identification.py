@@ -46,7 +46,7 @@ class InterviewViewSet(_CaseChild):
         return interview
 
     @extend_schema(responses=sx.InterviewSerializer(many=True))
-    def list(self, request, case_pk=None):
+    def list(self, request, case_pk=None, **kwargs):
         case = self._case()
         rows = (
             Interview.objects.filter(case=case)
@@ -56,7 +56,7 @@ class InterviewViewSet(_CaseChild):
         return Response(sx.InterviewSerializer(rows, many=True, context=self._context(case)).data)
 
     @extend_schema(responses=sx.InterviewSerializer, parameters=[ID])
-    def retrieve(self, request, case_pk=None, pk=None):
+    def retrieve(self, request, case_pk=None, pk=None, **kwargs):
         case = self._case()
         interview = self._interview(case, pk)
         return Response(sx.InterviewSerializer(interview, context=self._context(case)).data)
@@ -67,7 +67,7 @@ class InterviewViewSet(_CaseChild):
         parameters=[IDEMPOTENCY_HEADER],
     )
     @idempotent
-    def create(self, request, case_pk=None):
+    def create(self, request, case_pk=None, **kwargs):
         case = self._case(access.CHANGE)
         body = request.data if isinstance(request.data, dict) else None
         if body is None:
@@ -87,7 +87,7 @@ class InterviewViewSet(_CaseChild):
     @extend_schema(
         request=sx.InterviewWriteSerializer, responses=sx.InterviewSerializer, parameters=[ID]
     )
-    def partial_update(self, request, case_pk=None, pk=None):
+    def partial_update(self, request, case_pk=None, pk=None, **kwargs):
         case = self._case(access.CHANGE)
         interview = self._interview(case, pk)
         body = request.data if isinstance(request.data, dict) else {}
@@ -122,13 +122,13 @@ class EventViewSet(_CaseChild):
         return event
 
     @extend_schema(responses=sx.EventSerializer(many=True))
-    def list(self, request, case_pk=None):
+    def list(self, request, case_pk=None, **kwargs):
         case = self._case()
         rows = TraffickingEvent.objects.filter(case=case).select_related("place")[:100]
         return Response(sx.EventSerializer(rows, many=True, context=self._context(case)).data)
 
     @extend_schema(responses=sx.EventSerializer, parameters=[ID])
-    def retrieve(self, request, case_pk=None, pk=None):
+    def retrieve(self, request, case_pk=None, pk=None, **kwargs):
         case = self._case()
         return Response(sx.EventSerializer(self._event(case, pk), context=self._context(case)).data)
 
@@ -138,7 +138,7 @@ class EventViewSet(_CaseChild):
         parameters=[IDEMPOTENCY_HEADER],
     )
     @idempotent
-    def create(self, request, case_pk=None):
+    def create(self, request, case_pk=None, **kwargs):
         case = self._case(access.CHANGE)
         data = validated(sx.EventWriteSerializer, request)
         event = services.event_save(case=case, by=request.user, fields=data)
@@ -148,7 +148,7 @@ class EventViewSet(_CaseChild):
         )
 
     @extend_schema(request=sx.EventWriteSerializer, responses=sx.EventSerializer, parameters=[ID])
-    def partial_update(self, request, case_pk=None, pk=None):
+    def partial_update(self, request, case_pk=None, pk=None, **kwargs):
         case = self._case(access.CHANGE)
         event = self._event(case, pk)
         body = request.data if isinstance(request.data, dict) else {}
