@@ -51,7 +51,7 @@ def events_by_place(user: Any, filters: Any) -> Figure | None:
         return None
     stages = dict(Stage.choices)
 
-    def label(r: dict[str, Any]) -> str:
+    def label(r: Any) -> str:
         stage = stages.get(r["stage"], r["stage"])
         return f"{r['place__name']} ({r['place__country']}) · {stage}"
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
+from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
 from cases.vocab import TraffickingStatus
@@ -63,7 +64,7 @@ class InterviewForm(forms.Form):
     )
     interpreter_language = forms.ChoiceField(
         label=Interview._meta.get_field("interpreter_language").verbose_name,
-        choices=[("", "—"), *Interview._meta.get_field("interpreter_language").choices],
+        choices=[("", "—"), *settings.LANGUAGES],
         required=False,
     )
     consented_to_interview = forms.BooleanField(

@@ -230,7 +230,7 @@ def _translators() -> dict[str, tuple[Any, Any]]:
 
     out = {}
     for lang, locale in LOCALES.items():
-        pair = []
+        pair: list[gettext.NullTranslations] = []
         for domain in ("iso3166-1", "iso3166-2"):
             try:
                 pair.append(gettext.translation(domain, pycountry.LOCALES_DIR, languages=[locale]))
@@ -250,6 +250,7 @@ def entries() -> list[_Entry]:
     out: list[_Entry] = []
     for cc in COUNTRIES:
         country = pycountry.countries.get(alpha_2=cc)
+        assert country is not None
         names = {}
         for lang, (t1, _t2) in translators.items():
             translated = t1.gettext(country.name)

@@ -14,6 +14,8 @@ vic_TypeOfExploitation), shown for the caseworker to confirm, never applied by i
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -78,7 +80,7 @@ QUESTIONS: dict[str, type[models.TextChoices]] = {
     IndicatorSet.AMP: AmpElement,
 }
 
-HELP: dict[str, object] = {
+HELP: dict[str, Any] = {
     IloIndicator.ABUSE_OF_VULNERABILITY: _(
         "Did someone use the person's lack of papers, language, money or other options to "
         "make them work?"

@@ -194,7 +194,7 @@ def identification_decide(
             "trafficking_status": status,
             "trafficking_status_decided_by_org": by.organization,
             "trafficking_status_decider_kind": DECIDER_KIND.get(
-                by.organization.kind, DecisionOrgKind.OTHER
+                OrganizationKind(by.organization.kind), DecisionOrgKind.OTHER
             ),
             "trafficking_status_decided_by": "",
             "trafficking_status_decided_at": timezone.localdate(),

@@ -90,7 +90,7 @@ def _save_interview(request, case, form, interview=None) -> HttpResponse | None:
             with transaction.atomic():
                 saved = services.interview_save(
                     case=case,
-                    by=request.user,  # type: ignore[arg-type]
+                    by=request.user,
                     fields=form.interview_fields(),
                     answers=form.answers(),
                     complete=complete,

@@ -45,9 +45,7 @@ def test_start_pause_resume_complete_and_decide(client, fisherman_case, casework
     assert interview.status == "draft" and interview.place.code == "port:TH-KANTANG"
     resume = client.get(response.url).content.decode()
     assert EVIDENCE in resume and "Resume the screening interview" in resume
-    done = _post_interview(
-        client, response.url, action="complete", **{"amp__act_recruitment": "yes"}
-    )
+    done = _post_interview(client, response.url, action="complete", amp__act_recruitment="yes")
     assert done.status_code == 302
     interview.refresh_from_db()
     assert interview.status == "complete" and interview.answers.count() == 2
