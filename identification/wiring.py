@@ -30,5 +30,10 @@ def connect() -> None:
     panels.register(
         "identification", "identification/partials/case_panel.html", case_panel, order=15
     )
+    from cases import retention as case_retention
+
+    from . import retention
+
+    case_retention.register("identification", retention.scrub)
     pdf.register()
     figures.register()

@@ -151,3 +151,42 @@ def test_suggestions_are_applied_only_when_confirmed(fisherman_case, caseworker)
     )
     case = Case.objects.get(pk=fisherman_case.pk)
     assert "debt_bondage" in case.means_of_control and "forced_labour" in case.exploitation_types
+
+
+def test_anonymising_the_case_removes_identity_level_parts(fisherman_case, caseworker, coordinator):
+    from cases.retention import case_anonymise
+    from identification.models import IndicatorAnswer, Interview, TraffickingEvent
+
+    interview = services.interview_save(
+        case=fisherman_case,
+        by=caseworker,
+        fields={
+            "held_on": timezone.localdate(),
+            "consented_to_interview": True,
+            "notes": "Met at home",
+            "interpreter_name": "Chenda",
+        },
+        answers={"ilo": {"isolation": ("yes", "Kept on the boat")}},
+        complete=True,
+    )
+    services.event_save(
+        case=fisherman_case,
+        by=caseworker,
+        fields={
+            "stage": "exploitation",
+            "place": gazetteer.resolve("Kantang"),
+            "workplace": "KN 1",
+        },
+    )
+    services.identification_decide(
+        interview=interview, status="actual", reason="Seen", by=coordinator
+    )
+    case_anonymise(case_id=fisherman_case.pk, by=coordinator, why="erasure")
+    interview = Interview.objects.get()
+    assert (interview.notes, interview.interpreter_name) == ("", "")
+    assert (
+        IndicatorAnswer.objects.get().evidence == ""
+        and IndicatorAnswer.objects.get().answer == "yes"
+    )
+    assert TraffickingEvent.objects.get().workplace == ""
+    assert IdentificationDecision.objects.get().reason == "—"
