@@ -6,7 +6,6 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
 
 from .indicators import (
     ACTS,
@@ -57,9 +56,7 @@ class Summary:
             )
             if needed and not present
         ]
-        return ngettext("Not shown: %(missing)s", "Not shown: %(missing)s", len(missing)) % {
-            "missing": ", ".join(missing)
-        }
+        return _("Not shown: %(missing)s") % {"missing": ", ".join(missing)}
 
 
 def summarise(

@@ -355,5 +355,12 @@ def case_panel(request: HttpRequest, case, perms: frozenset[str]) -> dict[str, A
         "can_change": access.CHANGE in perms,
         "can_view_identity": identity,
         "interviews": [(i, summary_of(i)) for i in interviews],
-        "events": [{"event": e, "workplace": e.workplace if identity else ""} for e in events],
+        "events": [
+            {
+                "event": e,
+                "place": e.place.display_name(get_language() or ""),
+                "workplace": e.workplace if identity else "",
+            }
+            for e in events
+        ],
     }
