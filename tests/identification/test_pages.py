@@ -71,6 +71,8 @@ def test_start_pause_resume_complete_and_decide(client, fisherman_case, casework
     assert IdentificationDecision.objects.count() == 1  # the double submit was a no-op
     case_page = client.get(fisherman_case.get_absolute_url()).content.decode()
     assert "Identification decided from a screening interview: Identified victim" in case_page
+    history = client.get(reverse("cases:history", args=[fisherman_case.pk])).content.decode()
+    assert "Identified victim" in history and "Possible victim" in history
 
 
 def test_a_caseworker_may_not_post_a_decision(client, fisherman_case, caseworker, coordinator):
