@@ -137,10 +137,21 @@ def label(place: Any, language: str = "") -> str:
     return place.display_name(language) if hasattr(place, "display_name") else place.name
 
 
+def ensure_loaded() -> None:
+    """Load the gazetteer if its table is empty: migration 0002 loads it, but a database
+    flushed since (the test suite's transactional tests, ``manage.py flush``) would
+    otherwise know no place at all. One EXISTS query when loaded."""
+    from .models import Place
+
+    if not Place.objects.exists():
+        load()
+
+
 def resolve(text: str, language: str = ""):
     """The one Place ``text`` names. Raises UnknownPlace (with the nearest names)."""
     from .models import Place, PlaceName
 
+    ensure_loaded()
     text = (text or "").strip()[:MAX_QUERY]
     if not text:
         raise UnknownPlace(text, [])
@@ -203,6 +214,7 @@ def search(text: str, limit: int = 10) -> list[Any]:
     n = normalise(text)
     if len(n) < 2:
         return []
+    ensure_loaded()
     ids = list(
         PlaceName.objects.filter(normalised__startswith=n)
         .values_list("place_id", flat=True)

@@ -57,6 +57,7 @@ def _form_errors(form, error: ValidationError) -> None:
 def _picker_places() -> list[Place]:
     """The datalist of the place fields: ports, border crossings and countries (the
     provinces are found by typing their name: the page stays small)."""
+    gazetteer.ensure_loaded()
     return list(
         Place.objects.filter(
             kind__in=[PlaceKind.PORT, PlaceKind.BORDER_CROSSING, PlaceKind.COUNTRY]

@@ -28,6 +28,7 @@ from identification.models import (
 )
 from identification.summary import summary_of
 
+from .. import examples as ex
 from .common import model_text
 
 MAX_ANSWERS = sum(len(v.values) for v in QUESTIONS.values())
@@ -244,3 +245,96 @@ class EventWriteSerializer(serializers.Serializer):
         allow_blank=True,
         help_text=_("Identifying: needs view identity to set."),
     )
+
+
+# OpenAPI examples (beside the serializers, as for the other resources).
+_PLACE = {"code": "port:TH-KANTANG", "name": "Kantang", "kind": "port", "country": "TH"}
+INTERVIEW = {
+    "id": 7,
+    "held_on": "2026-11-28",
+    "place": {"code": "KH-12", "name": "Phnom Penh", "kind": "province", "country": "KH"},
+    "interviewer": "caseworker",
+    "interpreter_name": "Chenda Lim",
+    "interpreter_language": "km",
+    "consented_to_interview": True,
+    "support_person_present": True,
+    "means_required": None,
+    "status": "draft",
+    "notes": "Tired; asked to stop after the first set.",
+    "answers": [
+        {"set": "ilo", "code": "debt_bondage", "answer": "yes", "evidence": "Broker's fee"},
+        {"set": "ilo", "code": "isolation", "answer": "declined"},
+    ],
+    "summary": {
+        "ilo_yes": 1,
+        "ilo_total": 11,
+        "act": False,
+        "means": False,
+        "purpose": False,
+        "means_required": True,
+        "elements_present": False,
+        "suggested_means_of_control": ["debt_bondage"],
+        "suggested_exploitation_types": ["forced_labour"],
+    },
+}
+EVENT = {
+    "id": 3,
+    "stage": "exploitation",
+    "place": _PLACE,
+    "started_on": "2025-12-01",
+    "ended_on": None,
+    "period": "",
+    "recruitment_method": "",
+    "recruitment_app": "",
+    "debt_amount": None,
+    "debt_currency": "",
+    "industry": "03.11",
+    "workplace": "Chor. Kantang 21",
+}
+INTERVIEW_LIST_EXAMPLES = [ex.answer("Interviews of a case", [INTERVIEW]), ex.ERROR_404]
+INTERVIEW_DETAIL_EXAMPLES = [ex.answer("An interview (a draft)", INTERVIEW), ex.ERROR_404]
+INTERVIEW_CREATE_EXAMPLES = [
+    ex.sent(
+        "Start, answer one question, pause",
+        {
+            "held_on": "2026-11-28",
+            "place": "Phnom Penh",
+            "interpreter_language": "km",
+            "consented_to_interview": True,
+            "answers": [{"set": "ilo", "code": "debt_bondage", "answer": "yes"}],
+        },
+    ),
+    ex.created("Saved as a draft", INTERVIEW),
+    ex.ERROR_404,
+]
+INTERVIEW_UPDATE_EXAMPLES = [
+    ex.sent(
+        "Resume and complete",
+        {
+            "answers": [{"set": "amp", "code": "act_recruitment", "answer": "yes"}],
+            "complete": True,
+        },
+    ),
+    ex.answer("Completed", {**INTERVIEW, "status": "complete"}),
+    ex.ERROR_404,
+]
+EVENT_LIST_EXAMPLES = [ex.answer("Events of a case", [EVENT]), ex.ERROR_404]
+EVENT_DETAIL_EXAMPLES = [ex.answer("An event", EVENT), ex.ERROR_404]
+EVENT_CREATE_EXAMPLES = [
+    ex.sent(
+        "Exploitation on a vessel out of a Thai port (typed in Thai)",
+        {
+            "stage": "exploitation",
+            "place": "กันตัง",
+            "industry": "03.11",
+            "workplace": "Chor. Kantang 21",
+        },
+    ),
+    ex.created("Recorded", EVENT),
+    ex.ERROR_404,
+]
+EVENT_UPDATE_EXAMPLES = [
+    ex.sent("Correct the dates", {"started_on": "2025-12-01"}),
+    ex.answer("Corrected", EVENT),
+    ex.ERROR_404,
+]

@@ -45,7 +45,7 @@ class InterviewViewSet(_CaseChild):
             raise Http404
         return interview
 
-    @extend_schema(responses=sx.InterviewSerializer(many=True))
+    @extend_schema(responses=sx.InterviewSerializer(many=True), examples=sx.INTERVIEW_LIST_EXAMPLES)
     def list(self, request, case_pk=None, **kwargs):
         case = self._case()
         rows = (
@@ -55,7 +55,9 @@ class InterviewViewSet(_CaseChild):
         )
         return Response(sx.InterviewSerializer(rows, many=True, context=self._context(case)).data)
 
-    @extend_schema(responses=sx.InterviewSerializer, parameters=[ID])
+    @extend_schema(
+        responses=sx.InterviewSerializer, parameters=[ID], examples=sx.INTERVIEW_DETAIL_EXAMPLES
+    )
     def retrieve(self, request, case_pk=None, pk=None, **kwargs):
         case = self._case()
         interview = self._interview(case, pk)
@@ -65,6 +67,7 @@ class InterviewViewSet(_CaseChild):
         request=sx.InterviewWriteSerializer,
         responses={201: sx.InterviewSerializer},
         parameters=[IDEMPOTENCY_HEADER],
+        examples=sx.INTERVIEW_CREATE_EXAMPLES,
     )
     @idempotent
     def create(self, request, case_pk=None, **kwargs):
@@ -85,7 +88,10 @@ class InterviewViewSet(_CaseChild):
         )
 
     @extend_schema(
-        request=sx.InterviewWriteSerializer, responses=sx.InterviewSerializer, parameters=[ID]
+        request=sx.InterviewWriteSerializer,
+        responses=sx.InterviewSerializer,
+        parameters=[ID],
+        examples=sx.INTERVIEW_UPDATE_EXAMPLES,
     )
     def partial_update(self, request, case_pk=None, pk=None, **kwargs):
         case = self._case(access.CHANGE)
@@ -121,13 +127,13 @@ class EventViewSet(_CaseChild):
             raise Http404
         return event
 
-    @extend_schema(responses=sx.EventSerializer(many=True))
+    @extend_schema(responses=sx.EventSerializer(many=True), examples=sx.EVENT_LIST_EXAMPLES)
     def list(self, request, case_pk=None, **kwargs):
         case = self._case()
         rows = TraffickingEvent.objects.filter(case=case).select_related("place")[:100]
         return Response(sx.EventSerializer(rows, many=True, context=self._context(case)).data)
 
-    @extend_schema(responses=sx.EventSerializer, parameters=[ID])
+    @extend_schema(responses=sx.EventSerializer, parameters=[ID], examples=sx.EVENT_DETAIL_EXAMPLES)
     def retrieve(self, request, case_pk=None, pk=None, **kwargs):
         case = self._case()
         return Response(sx.EventSerializer(self._event(case, pk), context=self._context(case)).data)
@@ -136,6 +142,7 @@ class EventViewSet(_CaseChild):
         request=sx.EventWriteSerializer,
         responses={201: sx.EventSerializer},
         parameters=[IDEMPOTENCY_HEADER],
+        examples=sx.EVENT_CREATE_EXAMPLES,
     )
     @idempotent
     def create(self, request, case_pk=None, **kwargs):
@@ -147,7 +154,12 @@ class EventViewSet(_CaseChild):
             status=status.HTTP_201_CREATED,
         )
 
-    @extend_schema(request=sx.EventWriteSerializer, responses=sx.EventSerializer, parameters=[ID])
+    @extend_schema(
+        request=sx.EventWriteSerializer,
+        responses=sx.EventSerializer,
+        parameters=[ID],
+        examples=sx.EVENT_UPDATE_EXAMPLES,
+    )
     def partial_update(self, request, case_pk=None, pk=None, **kwargs):
         case = self._case(access.CHANGE)
         event = self._event(case, pk)

@@ -68,3 +68,8 @@ def test_load_is_idempotent_and_keeps_ids():
 def test_normalise_keeps_thai_and_khmer_vowels():
     assert gazetteer.normalise("กันตัง") == "กันตัง"
     assert gazetteer.normalise("Hồ Chí Minh") == "ho chi minh"
+
+
+def test_a_flushed_gazetteer_loads_itself_again():
+    Place.objects.all().delete()
+    assert gazetteer.resolve("Kantang").code == "port:TH-KANTANG"
