@@ -11,6 +11,7 @@ from .views.attachments import (
 from .views.calls import DistressCallViewSet
 from .views.cases import CaseNoteViewSet, CaseViewSet, ConsentListView, ConsentWithdrawView
 from .views.common import NotFoundView
+from .views.identification import EventViewSet, InterviewViewSet
 from .views.notifications import NotificationViewSet
 from .views.organizations import OrganizationViewSet
 from .views.referrals import ReferralViewSet
@@ -22,6 +23,8 @@ router.include_root_view = False
 router.register("organisations", OrganizationViewSet, basename="organisation")
 router.register("cases", CaseViewSet, basename="case")
 router.register(r"cases/(?P<case_pk>\d+)/notes", CaseNoteViewSet, basename="case-note")
+router.register(r"cases/(?P<case_pk>\d+)/interviews", InterviewViewSet, basename="case-interview")
+router.register(r"cases/(?P<case_pk>\d+)/events", EventViewSet, basename="case-event")
 router.register("auth/tokens", ApiTokenViewSet, basename="api-token")
 router.register("calls", DistressCallViewSet, basename="call")
 router.register("referrals", ReferralViewSet, basename="referral")
@@ -64,5 +67,6 @@ urlpatterns = [
         ),
         name="docs",
     ),
-    re_path(r"^.*$", NotFoundView.as_view(), name="not-found"),
+    # [\s\S]: a path holding a newline is unknown too (JSON 404, not the HTML page).
+    re_path(r"^[\s\S]*$", NotFoundView.as_view(), name="not-found"),
 ]

@@ -25,5 +25,6 @@ urlpatterns = [
     path("referrals/", include("referrals.urls")),
     path("notifications/", include("notifications.urls")),
     path("repatriation/", include("repatriation.urls")),
+    path("identification/", include("identification.urls")),
     path("admin/", admin.site.urls),
 ]

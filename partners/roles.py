@@ -83,6 +83,9 @@ class Right(StrEnum):
     SEE_MY_REPATRIATIONS = "see_my_repatriations"
     # The organisation's route templates of repatriation steps.
     MANAGE_ROUTE_TEMPLATES = "manage_route_templates"
+    # Record the trafficking status from a screening interview (identification.services):
+    # the interview informs, a coordinator of the deciding organisation decides.
+    DECIDE_IDENTIFICATION = "decide_identification"
     # Read the organisation's audit log.
     READ_AUDIT_LOG = "read_audit_log"
     # Invite, change and deactivate the organisation's users.
@@ -104,6 +107,7 @@ ROLE_RIGHTS: dict[str, frozenset[str]] = {
         Right.SEE_DASHBOARD,
         Right.EXPORT_CTDC,
         Right.SEE_MY_REPATRIATIONS,
+        Right.DECIDE_IDENTIFICATION,
         Right.READ_AUDIT_LOG,
     },
     Role.ORG_ADMIN: frozenset(

@@ -64,6 +64,7 @@ INSTALLED_APPS = [
     "reports",
     "submissions",
     "documents",
+    "identification",
 ]
 
 MIDDLEWARE = [

@@ -26,6 +26,7 @@ PROMISED: dict[str, set[str]] = {
     Right.EXPORT_CTDC: {CO},
     Right.SEE_MY_REPATRIATIONS: {LI, CO},
     Right.MANAGE_ROUTE_TEMPLATES: {OA},
+    Right.DECIDE_IDENTIFICATION: {CO},
     Right.READ_AUDIT_LOG: {CO, OA},
     Right.MANAGE_USERS: {OA},
     Right.MANAGE_API_TOKENS: {OA},

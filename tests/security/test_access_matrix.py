@@ -122,6 +122,24 @@ repatriation:step          get   -                     200 200 404 200 404 404  
 repatriation:step          post  -                     403 200 404 200 404 404  404 403 404 404  200
 repatriation:template_edit get   -                     403 403 200 403 403 404  403 403 403 403  403
 repatriation:template_edit post  -                     403 403 200 403 403 404  403 403 403 403  403
+identification:interview_new get -                  200 200 404 403 404 404  404 403 404 404  403
+identification:interview_new post -                 422 422 404 403 404 404  404 403 404 404  403
+identification:interview   get   -                     200 200 404 200 404 404  404 200 404 404  200
+identification:interview   post  -                     422 422 404 403 404 404  404 403 404 404  403
+identification:decide      post  -                     403 422 404 403 404 404  404 403 404 404  403
+identification:suggestions post  -                     302 302 404 403 404 404  404 403 404 404  403
+identification:event_new   get   -                     200 200 404 403 404 404  404 403 404 404  403
+identification:event_new   post  -                     422 422 404 403 404 404  404 403 404 404  403
+identification:event       get   -                     200 200 404 403 404 404  404 403 404 404  403
+identification:event       post  -                     422 422 404 403 404 404  404 403 404 404  403
+api:case-interview-list    get   -                     200 200 404 200 404 404  404 200 404 404  200
+api:case-interview-list    post  -                     400 400 404 403 404 404  404 403 404 404  403
+api:case-interview-detail  get   -                     200 200 404 200 404 404  404 200 404 404  200
+api:case-interview-detail  patch -                     200 200 404 403 404 404  404 403 404 404  403
+api:case-event-list        get   -                     200 200 404 200 404 404  404 200 404 404  200
+api:case-event-list        post  -                     400 400 404 403 404 404  404 403 404 404  403
+api:case-event-detail      get   -                     200 200 404 200 404 404  404 200 404 404  200
+api:case-event-detail      patch -                     200 200 404 403 404 404  404 403 404 404  403
 """
 # fmt: on
 

@@ -36,6 +36,7 @@ SCOPED_APPS = (
     "cases",
     "referrals",
     "repatriation",
+    "identification",
     "notifications",
     "reports",
     "exports",
@@ -178,6 +179,14 @@ ROUTES: dict[str, Route] = {
     "repatriation:step": obj(pk="step"),
     "repatriation:template_list": listing(),
     "repatriation:template_edit": obj("other_org_admin", pk="template"),
+    # identification/
+    "identification:interview_new": obj(case_pk="case"),
+    "identification:interview": obj(pk="interview"),
+    "identification:decide": obj(pk="interview"),
+    "identification:suggestions": obj(pk="interview"),
+    "identification:event_new": obj(case_pk="case"),
+    "identification:event": obj(pk="event"),
+    "identification:places": listing(),
     # api/
     "api:token": public("exchanges a password for a token; authenticates itself"),
     "api:schema": public("OpenAPI schema, no data"),
@@ -209,6 +218,10 @@ ROUTES: dict[str, Route] = {
     "api:notification-list": listing(),
     "api:notification-read": obj(pk="notification"),
     "api:notification-read-all": listing(),
+    "api:case-interview-list": obj(case_pk="case"),
+    "api:case-interview-detail": obj(case_pk="case", pk="interview"),
+    "api:case-event-list": obj(case_pk="case"),
+    "api:case-event-detail": obj(case_pk="case", pk="event"),
 }
 
 

@@ -9,6 +9,8 @@ from __future__ import annotations
 
 from types import SimpleNamespace
 
+from django.utils import timezone
+
 from api.models import ApiToken
 from cases import access
 from cases.models import DistressCall
@@ -17,6 +19,8 @@ from documents.models import AttachmentKind
 from documents.services import attachment_thumbnail_make, attachment_upload
 from documents.validation import validate_bytes
 from exports.services import export_request
+from identification import gazetteer
+from identification import services as identification
 from notifications.models import PushSubscription
 from notifications.services import notify
 from partners.models import OrganizationKind, Passkey
@@ -137,6 +141,22 @@ def build_world(*, person_name: str = SECRET_NAME, text: str = "") -> SimpleName
     access.grant(
         w.case, w.orgs["embassy"], [access.VIEW, access.VIEW_IDENTITY, access.UPDATE_REPATRIATION]
     )
+    # A screening interview (a draft, with an evidence note) and a trafficking event.
+    w.interview = identification.interview_save(
+        case=w.case,
+        by=cw,
+        fields={"held_on": timezone.localdate(), "interpreter_name": text or "Interpreter"},
+        answers={"ilo": {"isolation": ("yes", text or "Kept on board")}},
+    )
+    w.event = identification.event_save(
+        case=w.case,
+        by=cw,
+        fields={
+            "stage": "exploitation",
+            "place": gazetteer.resolve("Kantang"),
+            "workplace": text or "Vessel 7",
+        },
+    )
     w.export = export_request(user=coord, case_id=w.case.pk, purpose="partner_coordination")
     # An identity document and a piece of evidence (documents/: identity kinds need view
     # identity; the evidence is seen by everyone who may see the case).
@@ -198,6 +218,8 @@ def kwargs_ids(w: SimpleNamespace) -> dict[str, int]:
         "passkey": w.passkey.pk,
         "member": w.users["owner_caseworker"].pk,
         "organisation": w.orgs["owner"].pk,
+        "interview": w.interview.pk,
+        "event": w.event.pk,
     }
 
 
