@@ -7,6 +7,7 @@ class IdentificationConfig(AppConfig):
     verbose_name = _("Identification")
 
     def ready(self) -> None:
-        from . import wiring
+        from . import fields, wiring
 
+        assert fields.GROUPS  # its field groups are declared in cases.disclosure
         wiring.connect()

@@ -25,6 +25,7 @@ from cases import access, disclosure
 from cases.models import Consent
 from cases.redaction import RedactedPerson
 from exports import pdf
+from identification.models import IdentificationDecision, IndicatorAnswer, Interview
 from repatriation.models import RepatriationPlan, RepatriationStep
 from tests.security.world import build_world
 
@@ -52,6 +53,11 @@ TEXT = {
     ("plan", "home_province"): "Province-Svay-Rieng",
     ("step", "note"): "Step-note-photos-sent",
     ("step", "reason"): "Step-reason-waiting-for-mother",
+    ("interview", "notes"): "Interview-notes-he-cried-at-the-boat",
+    ("interview", "interpreter_name"): "Interpreter-Chann-Sothea",
+    ("answer", "evidence"): "Evidence-captain-kept-passports",
+    ("event", "workplace"): "Workplace-KM-Sea-Dragon-9",
+    ("decision", "reason"): "Decision-reason-debt-and-violence",
 }
 OTHER = {
     ("person", "phone"): "+85512777666",
@@ -88,6 +94,20 @@ def world(db):
     step = RepatriationStep.objects.get(pk=w.step.pk)
     step.status = "blocked"
     put(step, "step")
+    interview = Interview.objects.get(pk=w.interview.pk)
+    interview.status = "complete"
+    put(interview, "interview")
+    for answer in IndicatorAnswer.objects.filter(interview=interview):
+        put(answer, "answer")
+    put(type(w.event).objects.get(pk=w.event.pk), "event")
+    IdentificationDecision.objects.create(
+        case=w.case,
+        interview=interview,
+        status="actual",
+        reason=TEXT[("decision", "reason")],
+        decided_by=w.users["owner_coordinator"],
+        organization=w.orgs["owner"],
+    )
     # A partner that holds the case without its identity.
     access.grant(w.case, w.orgs["other"], [access.VIEW])
     return w
@@ -100,6 +120,7 @@ def _surfaces(client, w, user) -> dict[str, str]:
         reverse("cases:detail", kwargs={"pk": case.pk}),
         reverse("cases:history", kwargs={"pk": case.pk}),
         reverse("repatriation:step", kwargs={"pk": w.step.pk}),
+        reverse("identification:interview", kwargs={"pk": w.interview.pk}),
     ]
     apis = [
         reverse("api:case-detail", kwargs={"pk": case.pk}),
@@ -108,6 +129,8 @@ def _surfaces(client, w, user) -> dict[str, str]:
         reverse("api:call-detail", kwargs={"pk": w.call.pk}),
         reverse("api:repatriation-plan-detail", kwargs={"pk": w.plan.pk}),
         reverse("api:repatriation-step-detail", kwargs={"pk": w.step.pk}),
+        reverse("api:case-interview-list", kwargs={"case_pk": case.pk}),
+        reverse("api:case-event-list", kwargs={"case_pk": case.pk}),
     ]
     out = {"page": "", "api": ""}
     for url in pages:
