@@ -9,7 +9,7 @@ from django.utils.translation import gettext as _
 
 from cases import access, history
 
-from .models import IDENTITY_KINDS, Attachment, AttachmentKind
+from .models import ATTACHMENT_FIELDS, IDENTITY_KINDS, Attachment, AttachmentKind
 
 FIELDS = ("kind", "document_date", "description", "original_name", "replaced_at", "deleted_at")
 
@@ -34,6 +34,6 @@ def register() -> None:
             records=_records,
             fields=FIELDS,
             label=_label,
-            identity=frozenset({"description", "original_name"}),
+            identity=ATTACHMENT_FIELDS.identity,
         )
     )

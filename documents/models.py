@@ -15,6 +15,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from cases import disclosure
 from config.dates import PAST_EVENT
 from fieldcrypt.fields import EncryptedCharField
 
@@ -147,3 +148,9 @@ class Attachment(models.Model):
             ContentType.WEBP: "webp",
         }.get(self.content_type, "bin")  # type: ignore[call-overload]
         return f"{self.case.reference}-{self.kind}-{self.pk}.{ext}"
+
+
+# What of an attachment's record is identity (cases.disclosure): its description and the
+# uploaded file's name may name the person. (Which kinds of file need the identity is
+# documents.access's rule: ``IDENTITY_KINDS``.)
+ATTACHMENT_FIELDS = disclosure.register("attachment", ("description", "original_name"))

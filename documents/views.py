@@ -15,7 +15,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
-from cases import access
+from cases import access, disclosure
 from cases.models import Case
 from submissions import services as submissions
 
@@ -49,6 +49,7 @@ def case_panel(request: HttpRequest, case: Case, perms: frozenset[str]) -> dict[
         "attachments": attachments[:PANEL_LIMIT],
         "more": more,
         "identity": access.VIEW_IDENTITY in perms,
+        "disclosure": disclosure.for_perms(perms),
         "can_change": access.CHANGE in perms,
         # documents.access.may_change without a query per row: a step's own attachments.
         "can_change_steps": access.UPDATE_REPATRIATION in perms,

@@ -7,13 +7,17 @@ from drf_spectacular.utils import OpenApiExample
 from rest_framework import serializers
 
 from config.dates import PAST_EVENT
-from documents.models import Attachment, AttachmentKind
+from documents.models import ATTACHMENT_FIELDS, Attachment, AttachmentKind
 
-from .common import OrganizationRefSerializer, model_text
+from .common import DisclosedFieldsMixin, OrganizationRefSerializer, model_text
 
 
-class AttachmentSerializer(serializers.ModelSerializer):
+class AttachmentSerializer(DisclosedFieldsMixin, serializers.ModelSerializer):
     """Description and file name may name the person: present only with view identity."""
+
+    disclosure_group = ATTACHMENT_FIELDS
+    description = serializers.CharField(required=False)
+    original_name = serializers.CharField(required=False)
 
     organization = OrganizationRefSerializer(read_only=True)
     uploaded_by = serializers.CharField(source="uploaded_by.username", read_only=True)
@@ -50,13 +54,6 @@ class AttachmentSerializer(serializers.ModelSerializer):
 
     def get_download_url(self, obj) -> str:
         return reverse("api:attachment-download", args=[obj.pk])
-
-    def to_representation(self, instance):
-        data = super().to_representation(instance)
-        if not self.context.get("can_view_identity"):
-            data.pop("description", None)
-            data.pop("original_name", None)
-        return data
 
 
 class AttachmentUploadSerializer(serializers.Serializer):

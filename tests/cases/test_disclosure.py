@@ -58,6 +58,8 @@ TEXT = {
     ("answer", "evidence"): "Evidence-captain-kept-passports",
     ("event", "workplace"): "Workplace-KM-Sea-Dragon-9",
     ("decision", "reason"): "Decision-reason-debt-and-violence",
+    ("attachment", "description"): "Attachment-pay-slip-of-Visal",
+    ("attachment", "original_name"): "Attachment-name-visal-contract.png",
 }
 OTHER = {
     ("person", "phone"): "+85512777666",
@@ -100,6 +102,8 @@ def world(db):
     for answer in IndicatorAnswer.objects.filter(interview=interview):
         put(answer, "answer")
     put(type(w.event).objects.get(pk=w.event.pk), "event")
+    # The evidence file: a kind the partner sees, its description and file name not.
+    put(type(w.evidence).objects.get(pk=w.evidence.pk), "attachment")
     IdentificationDecision.objects.create(
         case=w.case,
         interview=interview,
@@ -131,6 +135,7 @@ def _surfaces(client, w, user) -> dict[str, str]:
         reverse("api:repatriation-step-detail", kwargs={"pk": w.step.pk}),
         reverse("api:case-interview-list", kwargs={"case_pk": case.pk}),
         reverse("api:case-event-list", kwargs={"case_pk": case.pk}),
+        reverse("api:case-attachment-list", kwargs={"case_pk": case.pk}),
     ]
     out = {"page": "", "api": ""}
     for url in pages:
