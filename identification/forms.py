@@ -7,6 +7,7 @@ from typing import Any
 from django import forms
 from django.conf import settings
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from cases.vocab import TraffickingStatus
 from config.dates import PAST_EVENT
@@ -90,8 +91,8 @@ class InterviewForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["means_required"].widget.choices = [
             ("unknown", _("From the person's age")),
-            ("true", _("Yes")),
-            ("false", _("No")),
+            ("true", pgettext_lazy("answer", "Yes")),
+            ("false", pgettext_lazy("answer", "No")),
         ]
         self.sets: dict[str, list[tuple[str, str]]] = {}
         for set_code, vocab in QUESTIONS.items():

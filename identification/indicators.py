@@ -18,6 +18,7 @@ from typing import Any
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from cases.vocab import ExploitationType, MeansOfControl
 
@@ -28,8 +29,9 @@ class IndicatorSet(models.TextChoices):
 
 
 class Answer(models.TextChoices):
-    YES = "yes", _("Yes")
-    NO = "no", _("No")
+    # The answer to a question ("yes, this happened"), not "Yes" of a setting elsewhere.
+    YES = "yes", pgettext_lazy("answer", "Yes")
+    NO = "no", pgettext_lazy("answer", "No")
     UNKNOWN = "unknown", _("Unknown")
     DECLINED = "declined", _("Prefers not to say")
 

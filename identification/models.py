@@ -15,6 +15,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from cases.vocab import Industry, TraffickingStatus
 from config.dates import PAST_EVENT
@@ -226,8 +227,12 @@ class TraffickingEvent(models.Model):
     place = models.ForeignKey(
         Place, on_delete=models.PROTECT, related_name="events", verbose_name=_("place")
     )
-    started_on = models.DateField(_("from"), null=True, blank=True, validators=[PAST_EVENT])
-    ended_on = models.DateField(_("to"), null=True, blank=True, validators=[PAST_EVENT])
+    started_on = models.DateField(
+        pgettext_lazy("date", "from"), null=True, blank=True, validators=[PAST_EVENT]
+    )
+    ended_on = models.DateField(
+        pgettext_lazy("date", "to"), null=True, blank=True, validators=[PAST_EVENT]
+    )
     period = models.CharField(
         _("approximate period"),
         max_length=100,

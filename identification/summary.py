@@ -6,6 +6,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
 from .indicators import (
     ACTS,
@@ -50,9 +51,9 @@ class Summary:
         missing = [
             name
             for name, present, needed in (
-                (_("act"), self.act, True),
-                (_("means"), self.means, self.means_required),
-                (_("purpose"), self.purpose, True),
+                (pgettext("trafficking element", "act"), self.act, True),
+                (pgettext("trafficking element", "means"), self.means, self.means_required),
+                (pgettext("trafficking element", "purpose"), self.purpose, True),
             )
             if needed and not present
         ]
