@@ -24,5 +24,6 @@ urlpatterns = [
     path("referrals/", include("referrals.urls")),
     path("notifications/", include("notifications.urls")),
     path("repatriation/", include("repatriation.urls")),
+    path("reintegration/", include("reintegration.urls")),
     path("admin/", admin.site.urls),
 ]

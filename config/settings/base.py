@@ -57,6 +57,7 @@ INSTALLED_APPS = [
     "cases",
     "referrals",
     "repatriation",
+    "reintegration",
     "exports",
     "notifications",
     "audit",
@@ -255,6 +256,11 @@ CELERY_BEAT_SCHEDULE: dict[str, dict] = {
     # Each overdue step is flagged once; hourly is soon enough for due dates kept in days.
     "repatriation-flag-overdue-steps": {
         "task": "repatriation.tasks.flag_overdue_steps",
+        "schedule": timedelta(hours=1),
+    },
+    # Overdue follow-ups after a return: the assigned organisation is reminded once.
+    "reintegration-follow-up-reminders": {
+        "task": "reintegration.tasks.send_follow_up_reminders",
         "schedule": timedelta(hours=1),
     },
     # Closed cases past the retention period lose their identity (cases.retention).

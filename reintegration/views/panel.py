@@ -1,0 +1,42 @@
+"""The case page's reintegration section (cases.panels)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.http import HttpRequest
+
+from cases import access, disclosure
+
+from .. import selectors, transfers
+from ..forms import RepaymentForm, StartForm
+
+
+def case_panel(request: HttpRequest, case, perms: frozenset[str]) -> dict[str, Any] | None:
+    user = request.user
+    can_record = access.RECORD_SERVICES in perms
+    services = list(selectors.services_of(case))
+    needs = list(selectors.needs_of(case))
+    follow_ups = list(selectors.follow_ups_of(case))
+    pending = selectors.pending_transfer(case)
+    may_transfer = transfers.may_request(user, case)  # type: ignore[arg-type]
+    if not (services or needs or follow_ups or can_record or pending or may_transfer):
+        return None
+    org_id = getattr(user, "organization_id", None)
+    for s in services:
+        s.may_change = can_record and org_id in (s.provider_id, case.owner_organization_id)
+        s.remaining = (s.amount - s.repaid) if s.is_loan and s.amount is not None else None
+    for f in follow_ups:
+        f.may_record = can_record and org_id in (f.assigned_organization_id, case.owner_organization_id)
+    return {
+        "case": case,
+        "disclosure": disclosure.for_perms(perms, anonymised=case.anonymised_at is not None),
+        "can_record": can_record,
+        "needs": needs,
+        "services": services,
+        "follow_ups": follow_ups,
+        "pending_transfer": pending,
+        "may_transfer": may_transfer and pending is None,
+        "start_form": StartForm() if can_record and not follow_ups else None,
+        "repayment_form": RepaymentForm(),
+    }
