@@ -181,23 +181,23 @@ class FollowUp(models.Model):
     # What was found: empty until done.
     held_on = models.DateField(_("date"), null=True, blank=True, validators=[PAST_EVENT])
     method = models.CharField(_("how"), max_length=10, choices=Method.choices, blank=True)
-    reached = models.BooleanField(_("person reached"), null=True)
-    safe = models.BooleanField(_("safe"), null=True)
-    with_family = models.BooleanField(_("living with family"), null=True)
-    working = models.BooleanField(_("working"), null=True)
+    reached = models.BooleanField(_("person reached"), null=True, blank=True)
+    safe = models.BooleanField(_("safe"), null=True, blank=True)
+    with_family = models.BooleanField(_("living with family"), null=True, blank=True)
+    working = models.BooleanField(_("working"), null=True, blank=True)
     income_month = models.DecimalField(_("income per month"), **AMOUNT)  # type: ignore[call-overload]
     income_currency = models.CharField(
         _("income currency"), max_length=3, blank=True, validators=[validate_currency]
     )
-    in_debt = models.BooleanField(_("in debt"), null=True)
+    in_debt = models.BooleanField(_("in debt"), null=True, blank=True)
     debt_amount = models.DecimalField(_("debt"), **AMOUNT)  # type: ignore[call-overload]
     debt_currency = models.CharField(
         _("debt currency"), max_length=3, blank=True, validators=[validate_currency]
     )
     health = models.CharField(_("health"), max_length=10, choices=Health.choices, blank=True)
-    in_school = models.BooleanField(_("in school or training"), null=True)
-    re_migrated = models.BooleanField(_("migrated again"), null=True)
-    re_trafficked = models.BooleanField(_("trafficked again"), null=True)
+    in_school = models.BooleanField(_("in school or training"), null=True, blank=True)
+    re_migrated = models.BooleanField(_("migrated again"), null=True, blank=True)
+    re_trafficked = models.BooleanField(_("trafficked again"), null=True, blank=True)
     new_case = models.ForeignKey(
         "cases.Case",
         on_delete=models.SET_NULL,
@@ -206,8 +206,8 @@ class FollowUp(models.Model):
         related_name="+",
         verbose_name=_("new case"),
     )
-    satisfied = models.BooleanField(_("satisfied with the services"), null=True)
-    wants_support = models.BooleanField(_("wants more support"), null=True)
+    satisfied = models.BooleanField(_("satisfied with the services"), null=True, blank=True)
+    wants_support = models.BooleanField(_("wants more support"), null=True, blank=True)
     # Identity: where the person lives now, and what was written.
     place = EncryptedCharField(_("where the person lives"), max_length=200, blank=True)
     note = EncryptedTextField(_("note"), max_length=2_000, blank=True)
@@ -282,7 +282,7 @@ class Transfer(models.Model):
     )
     requested_at = models.DateTimeField(default=timezone.now)
     answered_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
     answered_at = models.DateTimeField(null=True, blank=True)
     decline_reason = models.CharField(_("reason for declining"), max_length=1_000, blank=True)
