@@ -60,5 +60,6 @@ urlpatterns = [
         ),
         name="docs",
     ),
-    re_path(r"^.*$", NotFoundView.as_view(), name="not-found"),
+    # DOTALL: a path with a newline in it is an unknown API path too (JSON, not HTML).
+    re_path(r"(?s)^.*$", NotFoundView.as_view(), name="not-found"),
 ]

@@ -60,9 +60,7 @@ class ReintegrationConfig(AppConfig):
         )
         timeline.register("follow_up_overdue", _("The %(months)s-month follow-up is overdue"))
         timeline.register("transfer_requested", _("Transfer of the case to %(to_org)s requested"))
-        timeline.register(
-            "case_transferred", _("Case transferred from %(from_org)s to %(to_org)s")
-        )
+        timeline.register("case_transferred", _("Case transferred from %(from_org)s to %(to_org)s"))
         timeline.register("transfer_declined", _("%(to_org)s declined the transfer"))
         timeline.register("transfer_cancelled", _("Transfer to %(to_org)s withdrawn"))
 
@@ -83,8 +81,9 @@ class ReintegrationConfig(AppConfig):
             _("Service directory"),
             "reintegration:directory",
             order=40,
-            visible=lambda user: has_right(user, Right.USE_REFERRALS)
-            or has_right(user, Right.MANAGE_SERVICE_OFFERS),
+            visible=lambda user: (
+                has_right(user, Right.USE_REFERRALS) or has_right(user, Right.MANAGE_SERVICE_OFFERS)
+            ),
         )
         navigation.register(
             "transfers",

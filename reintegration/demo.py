@@ -19,17 +19,57 @@ from .vocab import ForSex, ServiceStatus, ServiceType
 
 # org code, service, for whom, ages, languages, beds free, areas, how to refer
 OFFERS = [
-    ("PPCARE", ServiceType.SHELTER, ForSex.MALE, (12, None), "km, en", 4, ["KH-12"],
-     "Refer through Homeward; we answer within a day."),
-    ("PPCARE", ServiceType.JOB_TRAINING, ForSex.ANY, (16, None), "km", None, ["KH"],
-     "Courses start every month in Phnom Penh and Battambang."),
-    ("PPCARE", ServiceType.MICRO_LOAN, ForSex.ANY, (18, None), "km", None, ["KH-12", "KH-2"],
-     "Loans up to 1,200,000 KHR, repaid monthly."),
-    ("VTHOPE", ServiceType.SHELTER, ForSex.FEMALE, (None, None), "lo, en", 2, ["LA-VT"],
-     "Call the duty caseworker before arrival."),
+    (
+        "PPCARE",
+        ServiceType.SHELTER,
+        ForSex.MALE,
+        (12, None),
+        "km, en",
+        4,
+        ["KH-12"],
+        "Refer through Homeward; we answer within a day.",
+    ),
+    (
+        "PPCARE",
+        ServiceType.JOB_TRAINING,
+        ForSex.ANY,
+        (16, None),
+        "km",
+        None,
+        ["KH"],
+        "Courses start every month in Phnom Penh and Battambang.",
+    ),
+    (
+        "PPCARE",
+        ServiceType.MICRO_LOAN,
+        ForSex.ANY,
+        (18, None),
+        "km",
+        None,
+        ["KH-12", "KH-2"],
+        "Loans up to 1,200,000 KHR, repaid monthly.",
+    ),
+    (
+        "VTHOPE",
+        ServiceType.SHELTER,
+        ForSex.FEMALE,
+        (None, None),
+        "lo, en",
+        2,
+        ["LA-VT"],
+        "Call the duty caseworker before arrival.",
+    ),
     ("VTHOPE", ServiceType.PSYCHOSOCIAL, ForSex.ANY, (None, None), "lo", None, ["LA"], ""),
-    ("SAFEPG", ServiceType.SHELTER, ForSex.ANY, (18, None), "en, ms", 0, ["MY-07"],
-     "Full this week: ask for the waiting list."),
+    (
+        "SAFEPG",
+        ServiceType.SHELTER,
+        ForSex.ANY,
+        (18, None),
+        "en, ms",
+        0,
+        ["MY-07"],
+        "Full this week: ask for the waiting list.",
+    ),
 ]
 
 
@@ -63,8 +103,9 @@ def seed(*, orgs: dict[str, Organization], users: dict[str, User]) -> None:
     if case is None or case.follow_ups.exists():
         return
     step = (
-        case.repatriation_plan.steps.filter(kind=StepKind.HANDED_OVER, status=StepStatus.DONE)
-        .first()
+        case.repatriation_plan.steps.filter(
+            kind=StepKind.HANDED_OVER, status=StepStatus.DONE
+        ).first()
         if hasattr(case, "repatriation_plan")
         else None
     )

@@ -84,9 +84,7 @@ def offer_save(
     offer.full_clean(exclude=["organization"])
     offer.save()
     offer.areas.all().delete()
-    OfferArea.objects.bulk_create(
-        OfferArea(offer=offer, country=c, province=p) for c, p in areas
-    )
+    OfferArea.objects.bulk_create(OfferArea(offer=offer, country=c, province=p) for c, p in areas)
     return offer
 
 

@@ -47,9 +47,7 @@ def _follow_ups(user: Any, filters: Filters) -> QuerySet[FollowUp]:
 
 
 def _reached_at_12(user: Any, filters: Filters) -> QuerySet[FollowUp]:
-    return _follow_ups(user, filters).filter(
-        months=12, recorded_at__isnull=False, reached=True
-    )
+    return _follow_ups(user, filters).filter(months=12, recorded_at__isnull=False, reached=True)
 
 
 def _counts(**extra: Any) -> dict[str, Count]:
@@ -99,7 +97,9 @@ def outcomes_at_12(user: Any, filters: Filters) -> Figure | None:
     if c["n"] < k:
         return Figure(
             rows=[],
-            note=_("Fewer than %(k)s people reached at 12 months: not shown, so that no one can be recognised.")
+            note=_(
+                "Fewer than %(k)s people reached at 12 months: not shown, so that no one can be recognised."
+            )
             % {"k": k},
         )
     return Figure(
@@ -148,9 +148,7 @@ def by_organization(user: Any, filters: Filters) -> Figure | None:
         .values("assigned_organization__name")
         .annotate(**_counts())
     )
-    return _grouped(
-        [(r["assigned_organization__name"], r) for r in rows], _("Other organisations")
-    )
+    return _grouped([(r["assigned_organization__name"], r) for r in rows], _("Other organisations"))
 
 
 def by_route(user: Any, filters: Filters) -> Figure | None:
@@ -172,7 +170,9 @@ def by_route(user: Any, filters: Filters) -> Figure | None:
 def register() -> None:
     from reports import figures
 
-    figures.register("reintegration_follow_ups", _("Follow-ups after the return"), follow_up_status, order=70)
+    figures.register(
+        "reintegration_follow_ups", _("Follow-ups after the return"), follow_up_status, order=70
+    )
     figures.register("reintegration_outcomes", _("At 12 months"), outcomes_at_12, order=71)
     figures.register(
         "reintegration_by_org", _("At 12 months, by organisation"), by_organization, order=72

@@ -58,7 +58,9 @@ def add_months(day: date, months: int) -> date:
     return date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
 
 
-def home_organization(case: Case, home_country: str, candidates: list[Organization]) -> Organization:
+def home_organization(
+    case: Case, home_country: str, candidates: list[Organization]
+) -> Organization:
     """The organisation in the person's home country that holds ``record_services`` on the
     case: among ``candidates`` (the plan's lead, then the owner) the first in that country,
     else the owner (who always may)."""
@@ -93,7 +95,8 @@ def follow_ups_schedule(
                 assigned_organization=organization,
             )
         )
-    created = FollowUp.objects.bulk_create(rows, ignore_conflicts=True)
+    FollowUp.objects.bulk_create(rows, ignore_conflicts=True)
+    created = list(FollowUp.objects.filter(case=case).order_by("months"))
     timeline.record(
         case=case,
         kind="follow_ups_scheduled",
@@ -133,7 +136,9 @@ def reintegration_start(*, case: Case, by: User, returned_on: date) -> list[Foll
     if FollowUp.objects.filter(case=case).exists():
         raise ValidationError(_("Reintegration has started on this case already."))
     assert by.organization is not None  # require() passed: a member
-    return follow_ups_schedule(case=case, returned_on=returned_on, organization=by.organization, by=by)
+    return follow_ups_schedule(
+        case=case, returned_on=returned_on, organization=by.organization, by=by
+    )
 
 
 def _clean_outcomes(values: dict[str, Any], by: User, case: Case) -> dict[str, Any]:
@@ -185,9 +190,7 @@ def follow_up_record(*, follow_up: FollowUp, by: User, **values: Any) -> FollowU
     if held_on < fu.returned_on:
         raise ValidationError(
             {
-                "held_on": _(
-                    "A follow-up cannot be dated before the return (%(returned)s)."
-                )
+                "held_on": _("A follow-up cannot be dated before the return (%(returned)s).")
                 % {"returned": fu.returned_on.isoformat()}
             }
         )
@@ -207,9 +210,7 @@ def follow_up_record(*, follow_up: FollowUp, by: User, **values: Any) -> FollowU
         actor=by,
         data={"months": fu.months, "reached": "yes" if fu.reached else "no"},
     )
-    audit_record(
-        action=AuditAction.CHANGED, actor=by, target=case, detail={"follow_up": fu.pk}
-    )
+    audit_record(action=AuditAction.CHANGED, actor=by, target=case, detail={"follow_up": fu.pk})
     return fu
 
 
@@ -255,4 +256,3 @@ def follow_up_reminders_send(*, today: date | None = None, batch: int = 500) -> 
             fu.save(update_fields=["reminded_at"])
             reminded += 1
     return reminded
-

@@ -116,7 +116,9 @@ class ServiceUpdateForm(ZawgyiCheckMixin, forms.ModelForm):
 
 class RepaymentForm(forms.Form):
     paid_on = forms.DateField(label=_("Paid on"), widget=DATE, validators=[PAST_EVENT])
-    amount = forms.DecimalField(label=_("Amount repaid"), max_digits=12, decimal_places=2, min_value=Decimal("0.01"))
+    amount = forms.DecimalField(
+        label=_("Amount repaid"), max_digits=12, decimal_places=2, min_value=Decimal("0.01")
+    )
 
 
 class StartForm(forms.Form):
@@ -215,7 +217,7 @@ class DeclineForm(ZawgyiCheckMixin, forms.Form):
 
 
 def parse_areas(text: str) -> list[tuple[str, str]]:
-    """"KH, KH-12, LA-VT" → [(KH, ""), (KH, KH-12), (LA, LA-VT)]."""
+    """ "KH, KH-12, LA-VT" → [(KH, ""), (KH, KH-12), (LA, LA-VT)]."""
     out = []
     for part in text.replace("\n", ",").split(","):
         code = part.strip().upper()
@@ -238,7 +240,15 @@ class OfferForm(ZawgyiCheckMixin, forms.ModelForm):
 
     class Meta:
         model = ServiceOffer
-        fields = ["service", "for_sex", "age_min", "age_max", "languages", "beds_free", "how_to_refer"]
+        fields = [
+            "service",
+            "for_sex",
+            "age_min",
+            "age_max",
+            "languages",
+            "beds_free",
+            "how_to_refer",
+        ]
         widgets = {"how_to_refer": forms.Textarea(attrs={"rows": 2})}
 
     def __init__(self, *args, **kwargs):
@@ -274,9 +284,7 @@ class DirectoryFilterForm(forms.Form):
         label=_("Service"), choices=[("", _("Any")), *ServiceType.choices], required=False
     )
     country = forms.ChoiceField(label=_("Country"), required=False)
-    province = forms.CharField(
-        label=_("Province (ISO 3166-2)"), max_length=6, required=False
-    )
+    province = forms.CharField(label=_("Province (ISO 3166-2)"), max_length=6, required=False)
     sex = forms.ChoiceField(
         label=_("For"),
         choices=[("", _("Anyone")), ("male", _("A man or boy")), ("female", _("A woman or girl"))],

@@ -57,7 +57,9 @@ class Need(models.Model):
     status = models.CharField(
         _("status"), max_length=12, choices=NeedStatus.choices, default=NeedStatus.IDENTIFIED
     )
-    assessed_on = models.DateField(_("assessed on"), default=timezone.localdate, validators=[PAST_EVENT])
+    assessed_on = models.DateField(
+        _("assessed on"), default=timezone.localdate, validators=[PAST_EVENT]
+    )
     changed_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
     )
@@ -141,7 +143,10 @@ class Repayment(models.Model):
     service = models.ForeignKey(ServiceRecord, on_delete=models.CASCADE, related_name="repayments")
     paid_on = models.DateField(_("paid on"), validators=[PAST_EVENT])
     amount = models.DecimalField(
-        _("amount"), max_digits=12, decimal_places=2, validators=[MinValueValidator(Decimal("0.01"))]
+        _("amount"),
+        max_digits=12,
+        decimal_places=2,
+        validators=[MinValueValidator(Decimal("0.01"))],
     )
     recorded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
@@ -272,7 +277,9 @@ class Transfer(models.Model):
     keep_read = models.BooleanField(
         _("keep read access"),
         default=False,
-        help_text=_("Your organisation keeps seeing the case (not changing it) after the transfer."),
+        help_text=_(
+            "Your organisation keeps seeing the case (not changing it) after the transfer."
+        ),
     )
     status = models.CharField(
         max_length=10, choices=TransferStatus.choices, default=TransferStatus.PENDING
@@ -294,7 +301,9 @@ class Transfer(models.Model):
                 fields=["case"],
                 condition=Q(status="pending"),
                 name="reintegration_one_pending_transfer",
-                violation_error_message=_("A transfer of this case is already waiting for an answer."),
+                violation_error_message=_(
+                    "A transfer of this case is already waiting for an answer."
+                ),
             )
         ]
         indexes = [models.Index(fields=["to_organization", "status"], name="reint_transfer_to")]
@@ -314,9 +323,7 @@ class ServiceOffer(models.Model):
         "partners.Organization", on_delete=models.CASCADE, related_name="service_offers"
     )
     service = models.CharField(_("service"), max_length=24, choices=ServiceType.choices)
-    for_sex = models.CharField(
-        _("for"), max_length=10, choices=ForSex.choices, default=ForSex.ANY
-    )
+    for_sex = models.CharField(_("for"), max_length=10, choices=ForSex.choices, default=ForSex.ANY)
     age_min = models.PositiveSmallIntegerField(
         _("youngest age"), null=True, blank=True, validators=[MaxValueValidator(120)]
     )

@@ -95,8 +95,10 @@ def _check_consent(case: Case, to_organization: Organization) -> None:
 
 
 def _lock_case(case_id: int) -> Case:
-    return Case.objects.select_for_update(of=("self",)).select_related("owner_organization").get(
-        pk=case_id
+    return (
+        Case.objects.select_for_update(of=("self",))
+        .select_related("owner_organization")
+        .get(pk=case_id)
     )
 
 
@@ -132,7 +134,9 @@ def transfer_request(
     timeline.record(
         case=case, kind="transfer_requested", actor=by, data={"to_org": to_organization.name}
     )
-    audit_record(action=AuditAction.CHANGED, actor=by, target=case, detail={"transfer": transfer.pk})
+    audit_record(
+        action=AuditAction.CHANGED, actor=by, target=case, detail={"transfer": transfer.pk}
+    )
     notify(
         recipients=_members(to_organization.pk),
         kind="transfer_received",
@@ -247,7 +251,10 @@ def transfer_decline(*, transfer: Transfer, by: User, reason: str) -> Transfer:
 
 @transaction.atomic
 def transfer_cancel(*, transfer: Transfer, by: User) -> Transfer:
-    if not has_right(by, Right.TRANSFER_CASES) or by.organization_id != transfer.from_organization_id:
+    if (
+        not has_right(by, Right.TRANSFER_CASES)
+        or by.organization_id != transfer.from_organization_id
+    ):
         raise PermissionDenied
     t, case = _locked(transfer)
     _answer(t, by, TransferStatus.CANCELLED)
@@ -267,4 +274,6 @@ def transfer_cancel(*, transfer: Transfer, by: User) -> Transfer:
 
 
 def may_request(user: User, case: Case) -> bool:
-    return has_right(user, Right.TRANSFER_CASES) and user.organization_id == case.owner_organization_id
+    return (
+        has_right(user, Right.TRANSFER_CASES) and user.organization_id == case.owner_organization_id
+    )

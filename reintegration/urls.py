@@ -14,9 +14,7 @@ urlpatterns = [
     path("follow-ups/<int:pk>/", records.follow_up, name="follow_up"),
     path("transfers/", transfers.transfer_list, name="transfers"),
     path("transfers/<int:pk>/", transfers.transfer_detail, name="transfer"),
-    path(
-        "transfers/<int:pk>/<slug:action>/", transfers.transfer_action, name="transfer_action"
-    ),
+    path("transfers/<int:pk>/<slug:action>/", transfers.transfer_action, name="transfer_action"),
     path("directory/", directory.directory_list, name="directory"),
     path("directory/mine/", directory.my_offers, name="my_offers"),
     path("directory/offers/new/", directory.offer_create, name="offer_create"),

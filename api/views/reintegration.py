@@ -15,7 +15,13 @@ from cases.models import Case
 from partners.models import Organization
 from referrals.models import Referral
 from reintegration import directory, followups, selectors, services
-from reintegration.models import FOLLOW_UP_FIELDS, SERVICE_FIELDS, FollowUp, ServiceOffer, ServiceRecord
+from reintegration.models import (
+    FOLLOW_UP_FIELDS,
+    SERVICE_FIELDS,
+    FollowUp,
+    ServiceOffer,
+    ServiceRecord,
+)
 
 from ..idempotency import idempotent
 from ..serializers import reintegration as sx
@@ -44,7 +50,12 @@ class CaseServiceViewSet(
             return ServiceRecord.objects.none()
         return selectors.services_of(self.get_case())
 
+    @extend_schema(examples=sx.SERVICE_LIST_EXAMPLES)
+    def list(self, request, *args, **kwargs):
+        return super().list(request, *args, **kwargs)
+
     @extend_schema(
+        examples=sx.SERVICE_CREATE_EXAMPLES,
         parameters=[
             OpenApiParameter(
                 "Idempotency-Key",
@@ -52,7 +63,7 @@ class CaseServiceViewSet(
                 OpenApiParameter.HEADER,
                 description="Retry-safe create: same key, same answer.",
             )
-        ]
+        ],
     )
     @idempotent
     def create(self, request, *args, **kwargs):
@@ -89,6 +100,10 @@ class CaseFollowUpViewSet(CaseChildMixin, mixins.ListModelMixin, viewsets.Generi
             return FollowUp.objects.none()
         return selectors.follow_ups_of(self.get_case()).select_related("case")
 
+    @extend_schema(examples=sx.FOLLOW_UP_LIST_EXAMPLES)
+    def list(self, request, *args, **kwargs):
+        return super().list(request, *args, **kwargs)
+
 
 @extend_schema(tags=["reintegration"])
 class FollowUpViewSet(
@@ -108,9 +123,11 @@ class FollowUpViewSet(
         fu.can_view_identity = access.user_can(self.request.user, fu.case, access.VIEW_IDENTITY)
         return fu
 
+    @extend_schema(examples=sx.FOLLOW_UP_DETAIL_EXAMPLES)
     def retrieve(self, request, *args, **kwargs):
         return Response(self.get_serializer(self._follow_up(access.VIEW)).data)
 
+    @extend_schema(examples=sx.FOLLOW_UP_UPDATE_EXAMPLES)
     def partial_update(self, request, *args, **kwargs):
         fu = self._follow_up(access.RECORD_SERVICES)
         if request.user.organization_id not in (
@@ -133,7 +150,9 @@ class FollowUpViewSet(
             else fu.new_case
         )
         if reference and values["new_case"] is None:
-            raise ValidationError({"new_case_reference": ["No case with this reference that you can see."]})
+            raise ValidationError(
+                {"new_case_reference": ["No case with this reference that you can see."]}
+            )
         fu = followups.follow_up_record(follow_up=fu, by=request.user, **values)
         return Response(self.get_serializer(self._follow_up(access.VIEW)).data)
 
@@ -166,3 +185,7 @@ class ServiceOfferViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
             sex=f.get("sex", ""),
             age=f.get("age"),
         ).prefetch_related("areas")
+
+    @extend_schema(examples=sx.OFFER_LIST_EXAMPLES)
+    def list(self, request, *args, **kwargs):
+        return super().list(request, *args, **kwargs)

@@ -332,6 +332,10 @@ SPECTACULAR_SETTINGS = {
         "ReferralStatusEnum": "referrals.models.ReferralStatus",
         "PlanStatusEnum": "repatriation.models.PlanStatus",
         "StepStatusEnum": "repatriation.models.StepStatus",
+        "ServiceTypeEnum": "reintegration.vocab.ServiceType",
+        "FollowUpMethodEnum": "reintegration.vocab.Method",
+        "ConsentMethodEnum": "cases.vocab.ConsentMethod",
+        "ReferralServiceEnum": "referrals.models.ReferralService",
     },
 }
 API_TOKEN_TTL_HOURS = int(env("API_TOKEN_TTL_HOURS", str(24 * 30)) or 720)

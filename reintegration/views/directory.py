@@ -64,12 +64,14 @@ def my_offers(request: HttpRequest) -> HttpResponse:
         .prefetch_related("areas")
         .order_by("service")[:100]
     )
-    return render(request, "reintegration/my_offers.html", {"offers": offers, "beds_form": BedsForm()})
+    return render(
+        request, "reintegration/my_offers.html", {"offers": offers, "beds_form": BedsForm()}
+    )
 
 
 def _offer_page(request: HttpRequest, offer: ServiceOffer | None) -> HttpResponse:
     user = _manager(request)
-    form = OfferForm(request.POST or None, instance=offer)
+    form = OfferForm(request.POST if request.method == "POST" else None, instance=offer)
     if request.method == "POST" and form.is_valid():
         data = dict(form.cleaned_data)
         areas = data.pop("areas")

@@ -7,6 +7,7 @@ from typing import Any
 from django.http import HttpRequest
 
 from cases import access, disclosure
+from partners.roles import Right, has_right
 
 from .. import selectors, transfers
 from ..forms import RepaymentForm, StartForm
@@ -27,7 +28,10 @@ def case_panel(request: HttpRequest, case, perms: frozenset[str]) -> dict[str, A
         s.may_change = can_record and org_id in (s.provider_id, case.owner_organization_id)
         s.remaining = (s.amount - s.repaid) if s.is_loan and s.amount is not None else None
     for f in follow_ups:
-        f.may_record = can_record and org_id in (f.assigned_organization_id, case.owner_organization_id)
+        f.may_record = can_record and org_id in (
+            f.assigned_organization_id,
+            case.owner_organization_id,
+        )
     return {
         "case": case,
         "disclosure": disclosure.for_perms(perms, anonymised=case.anonymised_at is not None),
@@ -37,6 +41,7 @@ def case_panel(request: HttpRequest, case, perms: frozenset[str]) -> dict[str, A
         "follow_ups": follow_ups,
         "pending_transfer": pending,
         "may_transfer": may_transfer and pending is None,
+        "may_see_transfer": pending is not None and has_right(user, Right.TRANSFER_CASES),
         "start_form": StartForm() if can_record and not follow_ups else None,
         "repayment_form": RepaymentForm(),
     }

@@ -18,7 +18,14 @@ from cases.models import Case
 from partners.models import User
 
 from .. import followups, selectors, services
-from ..forms import FollowUpForm, NeedsForm, RepaymentForm, ServiceForm, ServiceUpdateForm, StartForm
+from ..forms import (
+    FollowUpForm,
+    NeedsForm,
+    RepaymentForm,
+    ServiceForm,
+    ServiceUpdateForm,
+    StartForm,
+)
 from ..models import FOLLOW_UP_FIELDS, SERVICE_FIELDS
 from ..vocab import ServiceType
 from .common import errors_on, write_once
@@ -41,7 +48,7 @@ def needs(request: HttpRequest, case_pk: int) -> HttpResponse:
     case = _case(request, case_pk)
     user = _member(request)
     current = {n.kind: n for n in selectors.needs_of(case)}
-    form = NeedsForm(request.POST or None, needs=current)
+    form = NeedsForm(request.POST if request.method == "POST" else None, needs=current)
     if request.method == "POST" and form.is_valid():
         try:
             with transaction.atomic():
@@ -50,10 +57,14 @@ def needs(request: HttpRequest, case_pk: int) -> HttpResponse:
                     org = form.cleaned_data[f"org_{kind.value}"]
                     need = current.get(kind.value)
                     if not status or (
-                        need and need.status == status and need.organization_id == getattr(org, "pk", None)
+                        need
+                        and need.status == status
+                        and need.organization_id == getattr(org, "pk", None)
                     ):
                         continue
-                    services.need_set(case=case, by=user, kind=kind.value, status=status, organization=org)
+                    services.need_set(
+                        case=case, by=user, kind=kind.value, status=status, organization=org
+                    )
         except ValidationError as exc:
             errors_on(form, exc)
         else:
@@ -72,7 +83,7 @@ def service_create(request: HttpRequest, case_pk: int) -> HttpResponse:
     case = _case(request, case_pk)
     user = _member(request)
     shown = disclosure.for_case(user, case)
-    form = ServiceForm(request.POST or None, case=case, user=user)
+    form = ServiceForm(request.POST if request.method == "POST" else None, case=case, user=user)
     disclosure.restrict_form(form, SERVICE_FIELDS, shown)
     if request.method == "POST" and form.is_valid():
         response = write_once(
@@ -104,7 +115,9 @@ def service_detail(request: HttpRequest, pk: int) -> HttpResponse:
     )
     form = None
     if may_change:
-        form = ServiceUpdateForm(request.POST or None, instance=record)
+        form = ServiceUpdateForm(
+            request.POST if request.method == "POST" else None, instance=record
+        )
         disclosure.restrict_form(form, SERVICE_FIELDS, shown)
     elif request.method == "POST":
         access.require(user, case, access.RECORD_SERVICES)
@@ -133,7 +146,9 @@ def service_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "disclosure": shown,
             "form": form,
             "repayment_form": RepaymentForm() if may_change and record.is_loan else None,
-            "remaining": record.amount - record.repaid if record.is_loan and record.amount else None,
+            "remaining": record.amount - record.repaid
+            if record.is_loan and record.amount
+            else None,
         },
         status=400 if form is not None and form.errors else 200,
     )
@@ -144,6 +159,8 @@ def service_detail(request: HttpRequest, pk: int) -> HttpResponse:
 def repayment_add(request: HttpRequest, pk: int) -> HttpResponse:
     record = selectors.service_for(request.user, pk, access.RECORD_SERVICES)
     user = _member(request)
+    if user.organization_id not in (record.provider_id, record.case.owner_organization_id):
+        raise PermissionDenied  # another provider's loan: read, not changed
     form = RepaymentForm(request.POST)
     if form.is_valid():
         response = write_once(
@@ -189,7 +206,7 @@ def follow_up(request: HttpRequest, pk: int) -> HttpResponse:
     if user.organization_id not in (fu.assigned_organization_id, case.owner_organization_id):
         raise PermissionDenied
     shown = disclosure.for_case(user, case)
-    form = FollowUpForm(request.POST or None, instance=fu, user=user)
+    form = FollowUpForm(request.POST if request.method == "POST" else None, instance=fu, user=user)
     disclosure.restrict_form(form, FOLLOW_UP_FIELDS, shown)
     if request.method == "POST" and form.is_valid():
         response = write_once(

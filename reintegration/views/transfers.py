@@ -36,7 +36,7 @@ def request_transfer(request: HttpRequest, case_pk: int) -> HttpResponse:
     assert isinstance(user, User)
     if not transfers.may_request(user, case):
         raise PermissionDenied
-    form = TransferForm(request.POST or None, case=case)
+    form = TransferForm(request.POST if request.method == "POST" else None, case=case)
     if request.method == "POST" and form.is_valid():
         response = write_once(
             request,

@@ -43,9 +43,7 @@ def w(db):
         coordinator=UserFactory(username="coord", organization=owner, role=Role.COORDINATOR),
         liaison=UserFactory(username="li", organization=owner, role=Role.LIAISON),
         provider_cw=UserFactory(username="pcw", organization=provider, role=Role.CASEWORKER),
-        provider_coord=UserFactory(
-            username="pcoord", organization=provider, role=Role.COORDINATOR
-        ),
+        provider_coord=UserFactory(username="pcoord", organization=provider, role=Role.COORDINATOR),
         police_cw=UserFactory(username="police", organization=police, role=Role.CASEWORKER),
         other_cw=UserFactory(username="ocw", organization=other, role=Role.CASEWORKER),
     )

@@ -36,7 +36,13 @@ def publish(org, service, areas, for_sex="any", age_min=None, age_max=None, beds
 def offers(w):
     orgs = {
         code: OrganizationFactory(name=f"Org {code}", code=code, country=country)
-        for code, country in (("men", "KH"), ("women", "KH"), ("kids", "KH"), ("far", "KH"), ("la", "LA"))
+        for code, country in (
+            ("men", "KH"),
+            ("women", "KH"),
+            ("kids", "KH"),
+            ("far", "KH"),
+            ("la", "LA"),
+        )
     }
     return {
         "men": publish(orgs["men"], "shelter", [("KH", "KH-12")], "male", 12, None, beds=3),
@@ -53,11 +59,17 @@ def names(qs):
 
 
 def test_filters_by_service_area_sex_and_age(offers):
-    found = directory.offers(services=["shelter"], country="KH", province="KH-12", sex="male", age=30)
+    found = directory.offers(
+        services=["shelter"], country="KH", province="KH-12", sex="male", age=30
+    )
     assert names(found) == ["men"]  # a shelter for men and boys is findable
-    found = directory.offers(services=["shelter"], country="KH", province="KH-12", sex="male", age=15)
+    found = directory.offers(
+        services=["shelter"], country="KH", province="KH-12", sex="male", age=15
+    )
     assert names(found) == ["men", "kids"]  # the province's own first, then the country-wide
-    found = directory.offers(services=["shelter"], country="KH", province="KH-12", sex="female", age=30)
+    found = directory.offers(
+        services=["shelter"], country="KH", province="KH-12", sex="female", age=30
+    )
     assert names(found) == ["women"]
     found = directory.offers(services=["shelter"], country="KH", province="KH-2")
     assert names(found) == ["far", "kids"]

@@ -31,15 +31,27 @@ def scene(db):
     returned = timezone.localdate() - timedelta(days=380)
     for country, industry, reached, safe, working, debt, again in PEOPLE:
         case = make_case(
-            org, by=coordinator, person=PersonFactory.build(), country_of_exploitation=country,
+            org,
+            by=coordinator,
+            person=PersonFactory.build(),
+            country_of_exploitation=country,
             industry=industry,
         )
-        consent_record(case=case, by=coordinator, purpose="statistics", granted=True, method="verbal")
+        consent_record(
+            case=case, by=coordinator, purpose="statistics", granted=True, method="verbal"
+        )
         followups.reintegration_start(case=case, by=coordinator, returned_on=returned)
         fu = case.follow_ups.get(months=12)
         followups.follow_up_record(
-            follow_up=fu, by=coordinator, held_on=timezone.localdate(), method="visit",
-            reached=reached, safe=safe, working=working, in_debt=debt, re_trafficked=again,
+            follow_up=fu,
+            by=coordinator,
+            held_on=timezone.localdate(),
+            method="visit",
+            reached=reached,
+            safe=safe,
+            working=working,
+            in_debt=debt,
+            re_trafficked=again,
         )
     return coordinator
 

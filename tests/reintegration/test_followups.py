@@ -66,7 +66,10 @@ def test_handover_creates_three_follow_ups_with_windows_for_the_home_organisatio
     for f in rows:
         assert f.returned_on == today
         assert f.due_on == followups.add_months(today, f.months)
-        assert (f.window_start, f.window_end) == (f.due_on - timedelta(14), f.due_on + timedelta(14))
+        assert (f.window_start, f.window_end) == (
+            f.due_on - timedelta(14),
+            f.due_on + timedelta(14),
+        )
         # The lead is in the home country and may record services (its livelihood referral).
         assert f.assigned_organization == w.provider
     assert TimelineEntry.objects.filter(case=w.case, kind="follow_ups_scheduled").count() == 1
@@ -131,8 +134,13 @@ def test_recording_outcomes(w):
 def test_not_reached_clears_the_outcomes(w):
     fu = _three_month(w)
     fu = followups.follow_up_record(
-        follow_up=fu, by=w.provider_cw, held_on=timezone.localdate(), method="visit",
-        reached=False, safe=True, working=True,
+        follow_up=fu,
+        by=w.provider_cw,
+        held_on=timezone.localdate(),
+        method="visit",
+        reached=False,
+        safe=True,
+        working=True,
     )
     assert (fu.reached, fu.safe, fu.working) == (False, None, None)
 
@@ -142,8 +150,11 @@ def test_a_follow_up_dated_before_the_return_is_refused(w):
     fu = _three_month(w, returned)
     with pytest.raises(ValidationError) as err:
         followups.follow_up_record(
-            follow_up=fu, by=w.provider_cw, held_on=returned - timedelta(days=1),
-            method="phone", reached=True,
+            follow_up=fu,
+            by=w.provider_cw,
+            held_on=returned - timedelta(days=1),
+            method="phone",
+            reached=True,
         )
     assert "before the return" in err.value.message_dict["held_on"][0]
     fu.refresh_from_db()
@@ -171,7 +182,10 @@ def test_only_the_assigned_organisation_or_the_owner_records(w):
     access.grant(w.case, w.police, [access.RECORD_SERVICES])
     with pytest.raises(PermissionDenied):
         followups.follow_up_record(
-            follow_up=fu, by=w.police_cw, held_on=timezone.localdate(), method="phone",
+            follow_up=fu,
+            by=w.police_cw,
+            held_on=timezone.localdate(),
+            method="phone",
             reached=False,
         )
     followups.follow_up_record(

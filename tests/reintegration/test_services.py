@@ -163,7 +163,9 @@ def test_a_repayment_before_the_loan_or_on_a_grant_is_refused(w):
         currency="USD",
     )
     with pytest.raises(ValidationError):
-        services.repayment_add(service=grant, by=w.provider_cw, paid_on=TODAY(), amount=Decimal("1"))
+        services.repayment_add(
+            service=grant, by=w.provider_cw, paid_on=TODAY(), amount=Decimal("1")
+        )
     assert not Repayment.objects.exists()
 
 

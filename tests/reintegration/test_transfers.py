@@ -64,7 +64,9 @@ def test_the_new_owners_old_referral_ends_without_touching_its_ownership(w):
 
 
 def test_open_follow_ups_pass_to_the_new_owner(w):
-    followups.reintegration_start(case=w.case, by=w.caseworker, returned_on=w.case.created_at.date())
+    followups.reintegration_start(
+        case=w.case, by=w.caseworker, returned_on=w.case.created_at.date()
+    )
     transfers.transfer_accept(transfer=ask(w), by=w.provider_coord)
     assert set(FollowUp.objects.values_list("assigned_organization", flat=True)) == {w.provider.pk}
 

@@ -36,6 +36,7 @@ SCOPED_APPS = (
     "cases",
     "referrals",
     "repatriation",
+    "reintegration",
     "notifications",
     "reports",
     "exports",
@@ -170,6 +171,22 @@ ROUTES: dict[str, Route] = {
     "repatriation:step": obj(pk="step"),
     "repatriation:template_list": listing(),
     "repatriation:template_edit": obj("other_org_admin", pk="template"),
+    # reintegration/
+    "reintegration:needs": obj(case_pk="case"),
+    "reintegration:service_create": obj(case_pk="case"),
+    "reintegration:start": obj(case_pk="case"),
+    "reintegration:transfer_request": obj(case_pk="case"),
+    "reintegration:service": obj(pk="service"),
+    "reintegration:repayment_add": obj(pk="service"),
+    "reintegration:follow_up": obj(pk="follow_up"),
+    "reintegration:transfers": listing(),
+    "reintegration:transfer": obj(pk="transfer"),
+    "reintegration:transfer_action": obj(pk="transfer", action=lit("accept")),
+    "reintegration:directory": listing(),
+    "reintegration:my_offers": listing(),
+    "reintegration:offer_create": listing(),
+    "reintegration:offer_edit": obj("other_org_admin", pk="offer"),
+    "reintegration:offer_beds": obj("other_org_admin", pk="offer"),
     # api/
     "api:token": public("exchanges a password for a token; authenticates itself"),
     "api:schema": public("OpenAPI schema, no data"),
@@ -198,6 +215,10 @@ ROUTES: dict[str, Route] = {
     "api:notification-list": listing(),
     "api:notification-read": obj(pk="notification"),
     "api:notification-read-all": listing(),
+    "api:case-service-list": obj(case_pk="case"),
+    "api:case-follow-up-list": obj(case_pk="case"),
+    "api:follow-up-detail": obj(pk="follow_up"),
+    "api:service-offer-list": listing(),
 }
 
 
