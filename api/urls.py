@@ -61,5 +61,5 @@ urlpatterns = [
         name="docs",
     ),
     # DOTALL: a path with a newline in it is an unknown API path too (JSON, not HTML).
-    re_path(r"(?s)^.*$", NotFoundView.as_view(), name="not-found"),
+    re_path(r"^[\s\S]*$", NotFoundView.as_view(), name="not-found"),
 ]
