@@ -98,7 +98,8 @@ def outcomes_at_12(user: Any, filters: Filters) -> Figure | None:
         return Figure(
             rows=[],
             note=_(
-                "Fewer than %(k)s people reached at 12 months: not shown, so that no one can be recognised."
+                "Fewer than %(k)s people reached at 12 months: not shown, so that no one can "
+                "be recognised."
             )
             % {"k": k},
         )
@@ -114,7 +115,7 @@ def _group_label(label: Any, c: dict[str, int]) -> str:
     return f"{label}: {shares}"
 
 
-def _grouped(rows: list[tuple[Any, dict[str, int]]], other: Any) -> Figure | None:
+def _grouped(rows: list[tuple[Any, Any]], other: Any) -> Figure | None:
     """Rows of groups of at least k people; the smaller pooled into ``other`` (left out when
     the pool is under k too)."""
     k = settings.REPORTS_MIN_CELL
@@ -132,7 +133,7 @@ def _grouped(rows: list[tuple[Any, dict[str, int]]], other: Any) -> Figure | Non
         shown.append(Row(_group_label(other, pool), pool["n"]))
     else:
         hidden = pool["n"]
-    note = _("People reached at their 12-month follow-up, and the share of them.")
+    note: Any = _("People reached at their 12-month follow-up, and the share of them.")
     if hidden:
         note = _(
             "People reached at their 12-month follow-up, and the share of them. %(n)s people "

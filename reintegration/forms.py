@@ -61,6 +61,10 @@ class NeedsForm(forms.Form):
         return [(self[f"status_{k.value}"], self[f"org_{k.value}"]) for k in ServiceType]
 
 
+def _referral_label(referral: Referral) -> str:
+    return f"{referral.get_service_display()} · {referral.to_organization}"
+
+
 class ServiceForm(ZawgyiCheckMixin, forms.ModelForm):
     class Meta:
         model = ServiceRecord
@@ -89,11 +93,9 @@ class ServiceForm(ZawgyiCheckMixin, forms.ModelForm):
         owner = user.organization_id == case.owner_organization_id
         provider = self.fields["provider"]
         assert isinstance(provider, forms.ModelChoiceField)
-        provider.queryset = (
-            Organization.objects.filter(is_active=True)
-            if owner
-            else Organization.objects.filter(pk=user.organization_id)
-        )
+        provider.queryset = Organization.objects.filter(is_active=True)
+        if not owner:
+            provider.queryset = provider.queryset.filter(pk=user.organization_id or 0)
         provider.initial = user.organization_id
         referral = self.fields["referral"]
         assert isinstance(referral, forms.ModelChoiceField)
@@ -103,7 +105,7 @@ class ServiceForm(ZawgyiCheckMixin, forms.ModelForm):
         if not owner:
             referrals = referrals.filter(to_organization_id=user.organization_id)
         referral.queryset = referrals
-        referral.label_from_instance = lambda r: f"{r.get_service_display()} · {r.to_organization}"
+        referral.label_from_instance = _referral_label  # type: ignore[method-assign,assignment]
         self.fields["amount"].help_text = _("For a micro-loan or a livelihood grant.")
 
 

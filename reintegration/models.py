@@ -7,6 +7,7 @@ else (kinds, organisations, dates, amounts, outcomes) is statistics-level."""
 from __future__ import annotations
 
 from decimal import Decimal
+from typing import Any
 
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
@@ -32,13 +33,17 @@ from .vocab import (
     TransferStatus,
 )
 
-AMOUNT = {
-    "max_digits": 12,
-    "decimal_places": 2,
-    "null": True,
-    "blank": True,
-    "validators": [MinValueValidator(0)],
-}
+
+def amount_field(label: Any) -> models.DecimalField:
+    """An optional amount of money (its currency beside it, ISO 4217)."""
+    return models.DecimalField(
+        label,
+        max_digits=12,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(0)],
+    )
 
 
 class Need(models.Model):
@@ -99,7 +104,7 @@ class ServiceRecord(models.Model):
     )
     started_on = models.DateField(_("started on"), validators=[FUTURE_PLAN])
     ended_on = models.DateField(_("ended on"), null=True, blank=True, validators=[FUTURE_PLAN])
-    amount = models.DecimalField(_("amount"), **AMOUNT)  # type: ignore[call-overload]
+    amount = amount_field(_("amount"))
     currency = models.CharField(
         _("currency"), max_length=3, blank=True, validators=[validate_currency]
     )
@@ -190,12 +195,12 @@ class FollowUp(models.Model):
     safe = models.BooleanField(_("safe"), null=True, blank=True)
     with_family = models.BooleanField(_("living with family"), null=True, blank=True)
     working = models.BooleanField(_("working"), null=True, blank=True)
-    income_month = models.DecimalField(_("income per month"), **AMOUNT)  # type: ignore[call-overload]
+    income_month = amount_field(_("income per month"))
     income_currency = models.CharField(
         _("income currency"), max_length=3, blank=True, validators=[validate_currency]
     )
     in_debt = models.BooleanField(_("in debt"), null=True, blank=True)
-    debt_amount = models.DecimalField(_("debt"), **AMOUNT)  # type: ignore[call-overload]
+    debt_amount = amount_field(_("debt"))
     debt_currency = models.CharField(
         _("debt currency"), max_length=3, blank=True, validators=[validate_currency]
     )

@@ -80,10 +80,9 @@ def pending_transfer(case: Case) -> Transfer | None:
 
 def own_offer_for(user: Any, pk: Any) -> ServiceOffer:
     """One of the user's organisation's offers (another's: 404)."""
+    org_id: int = getattr(user, "organization_id", None) or 0
     offer = (
-        ServiceOffer.objects.filter(
-            pk=_pk(pk), organization_id=getattr(user, "organization_id", None)
-        )
+        ServiceOffer.objects.filter(pk=_pk(pk), organization_id=org_id)
         .select_related("organization")
         .first()
     )

@@ -107,7 +107,8 @@ def _check_money(record: ServiceRecord) -> None:
         if record.type == ServiceType.LIVELIHOOD_GRANT:
             record.schedule = Schedule.NONE
     else:
-        record.amount, record.currency, record.schedule = None, "", ""
+        record.amount = None
+        record.currency, record.schedule = "", ""
     if record.ended_on and record.started_on and record.ended_on < record.started_on:
         errors["ended_on"] = _("The end cannot be before the start.")
     if errors:

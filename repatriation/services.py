@@ -27,6 +27,7 @@ from notifications.services import notify
 from partners.models import OrganizationKind, User
 from partners.roles import Right, has_right
 
+from . import signals
 from .models import (
     OPEN_PLAN_STATUSES,
     PLAN_TRANSITIONS,
@@ -40,7 +41,6 @@ from .models import (
     StepTemplate,
     StepTemplateItem,
 )
-from . import signals
 from .routes import default_template, template_for
 
 PLAN_FIELDS = (

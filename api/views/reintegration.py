@@ -120,7 +120,9 @@ class FollowUpViewSet(
 
     def _follow_up(self, perm: str) -> FollowUp:
         fu = selectors.follow_up_for(self.request.user, self.kwargs["pk"], perm)
-        fu.can_view_identity = access.user_can(self.request.user, fu.case, access.VIEW_IDENTITY)
+        # Read by DisclosedFieldsMixin, as on list rows.
+        shown = access.user_can(self.request.user, fu.case, access.VIEW_IDENTITY)
+        fu.can_view_identity = shown  # type: ignore[attr-defined]
         return fu
 
     @extend_schema(examples=sx.FOLLOW_UP_DETAIL_EXAMPLES)

@@ -60,7 +60,7 @@ def _manager(request: HttpRequest) -> User:
 def my_offers(request: HttpRequest) -> HttpResponse:
     user = _manager(request)
     offers = (
-        ServiceOffer.objects.filter(organization_id=user.organization_id)
+        ServiceOffer.objects.filter(organization_id=user.organization_id or 0)
         .prefetch_related("areas")
         .order_by("service")[:100]
     )
@@ -120,7 +120,6 @@ def offer_beds(request: HttpRequest, pk: int) -> HttpResponse:
         else:
             messages.success(request, _("Free beds updated."))
     else:
-        for errors in form.errors.values():
-            for e in errors:
-                messages.error(request, e)
+        for e in form.errors.get("beds_free", []):
+            messages.error(request, str(e))
     return redirect("reintegration:my_offers")

@@ -24,14 +24,13 @@ def case_panel(request: HttpRequest, case, perms: frozenset[str]) -> dict[str, A
     if not (services or needs or follow_ups or can_record or pending or may_transfer):
         return None
     org_id = getattr(user, "organization_id", None)
+    # Per-row flags for the template (not model fields).
     for s in services:
-        s.may_change = can_record and org_id in (s.provider_id, case.owner_organization_id)
-        s.remaining = (s.amount - s.repaid) if s.is_loan and s.amount is not None else None
+        mine = org_id in (s.provider_id, case.owner_organization_id)
+        s.may_change = can_record and mine  # type: ignore[attr-defined]
     for f in follow_ups:
-        f.may_record = can_record and org_id in (
-            f.assigned_organization_id,
-            case.owner_organization_id,
-        )
+        owner_or_assigned = org_id in (f.assigned_organization_id, case.owner_organization_id)
+        f.may_record = can_record and owner_or_assigned  # type: ignore[attr-defined]
     return {
         "case": case,
         "disclosure": disclosure.for_perms(perms, anonymised=case.anonymised_at is not None),

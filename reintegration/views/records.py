@@ -146,9 +146,6 @@ def service_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "disclosure": shown,
             "form": form,
             "repayment_form": RepaymentForm() if may_change and record.is_loan else None,
-            "remaining": record.amount - record.repaid
-            if record.is_loan and record.amount
-            else None,
         },
         status=400 if form is not None and form.errors else 200,
     )
@@ -174,7 +171,7 @@ def repayment_add(request: HttpRequest, pk: int) -> HttpResponse:
             return response
     for errors in form.errors.values():
         for e in errors:
-            messages.error(request, e)
+            messages.error(request, str(e))
     return redirect("reintegration:service", pk=record.pk)
 
 
@@ -194,7 +191,7 @@ def start(request: HttpRequest, case_pk: int) -> HttpResponse:
             return redirect(case.get_absolute_url())
     for errors in form.errors.values():
         for e in errors:
-            messages.error(request, e)
+            messages.error(request, str(e))
     return redirect(case.get_absolute_url())
 
 

@@ -11,9 +11,9 @@ from cases.models import Case, TimelineEntry
 from cases.services import consent_withdraw
 from notifications.models import Notification
 from partners.roles import ALL_CASE_PERMS
+from referrals.services import referral_complete
 from reintegration import followups, transfers
 from reintegration.models import FollowUp, Transfer
-from referrals.services import referral_complete
 
 pytestmark = pytest.mark.django_db
 
