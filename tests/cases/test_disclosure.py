@@ -20,11 +20,13 @@ from api.serializers.cases import (
     ConsentSerializer,
     PersonSerializer,
 )
+from api.serializers.reintegration import FollowUpSerializer, ServiceRecordSerializer
 from api.serializers.repatriation import RepatriationPlanSerializer, RepatriationStepSerializer
 from cases import access, disclosure
 from cases.models import Consent
 from cases.redaction import RedactedPerson
 from exports import pdf
+from reintegration.models import FollowUp, ServiceRecord
 from repatriation.models import RepatriationPlan, RepatriationStep
 from tests.security.world import build_world
 
@@ -52,6 +54,10 @@ TEXT = {
     ("plan", "home_province"): "Province-Svay-Rieng",
     ("step", "note"): "Step-note-photos-sent",
     ("step", "reason"): "Step-reason-waiting-for-mother",
+    ("service", "place"): "Service-place-stall-17-Orussey",
+    ("service", "note"): "Service-note-repays-via-sister",
+    ("follow_up", "place"): "Follow-up-place-uncle-farm",
+    ("follow_up", "note"): "Follow-up-note-boss-called-again",
 }
 OTHER = {
     ("person", "phone"): "+85512777666",
@@ -88,6 +94,8 @@ def world(db):
     step = RepatriationStep.objects.get(pk=w.step.pk)
     step.status = "blocked"
     put(step, "step")
+    put(ServiceRecord.objects.get(pk=w.service.pk), "service")
+    put(FollowUp.objects.get(pk=w.follow_up.pk), "follow_up")
     # A partner that holds the case without its identity.
     access.grant(w.case, w.orgs["other"], [access.VIEW])
     return w
@@ -100,6 +108,7 @@ def _surfaces(client, w, user) -> dict[str, str]:
         reverse("cases:detail", kwargs={"pk": case.pk}),
         reverse("cases:history", kwargs={"pk": case.pk}),
         reverse("repatriation:step", kwargs={"pk": w.step.pk}),
+        reverse("reintegration:service", kwargs={"pk": w.service.pk}),
     ]
     apis = [
         reverse("api:case-detail", kwargs={"pk": case.pk}),
@@ -108,6 +117,9 @@ def _surfaces(client, w, user) -> dict[str, str]:
         reverse("api:call-detail", kwargs={"pk": w.call.pk}),
         reverse("api:repatriation-plan-detail", kwargs={"pk": w.plan.pk}),
         reverse("api:repatriation-step-detail", kwargs={"pk": w.step.pk}),
+        reverse("api:case-service-list", kwargs={"case_pk": case.pk}),
+        reverse("api:case-follow-up-list", kwargs={"case_pk": case.pk}),
+        reverse("api:follow-up-detail", kwargs={"pk": w.follow_up.pk}),
     ]
     out = {"page": "", "api": ""}
     for url in pages:
@@ -169,6 +181,8 @@ def test_the_api_shows_the_owner_every_identity_field_it_serializes(seen):
         (ConsentSerializer, disclosure.CONSENT),
         (RepatriationPlanSerializer, disclosure.groups()["plan"]),
         (RepatriationStepSerializer, disclosure.groups()["step"]),
+        (ServiceRecordSerializer, disclosure.groups()["service"]),
+        (FollowUpSerializer, disclosure.groups()["follow_up"]),
     ):
         assert serializer.disclosure_group is group
         for name in group.identity & serializer().fields.keys():

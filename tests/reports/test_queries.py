@@ -13,8 +13,9 @@ pytestmark = pytest.mark.django_db
 #   open by status, open by urgency, calls this week, by exploitation (GROUP BY on the
 #   exploitation table), by industry, by sex, by age band, by country;
 #   referrals awaiting (two: cases with a referral sent, referrals received);
-#   repatriations by step, blocked or overdue, median days home (one each).
-DASHBOARD_QUERIES = 13
+#   repatriations by step, blocked or overdue, median days home (one each);
+#   follow-ups after the return, outcomes at 12 months, by organisation, by route (one each).
+DASHBOARD_QUERIES = 17
 
 
 @pytest.mark.parametrize("n", [10, 50])
