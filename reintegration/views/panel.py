@@ -13,10 +13,14 @@ from .. import selectors, transfers
 from ..forms import RepaymentForm, StartForm
 
 
+# At most this many services on the case page (the rest: the API and the PDF).
+MAX_ROWS = 100
+
+
 def case_panel(request: HttpRequest, case, perms: frozenset[str]) -> dict[str, Any] | None:
     user = request.user
     can_record = access.RECORD_SERVICES in perms
-    services = list(selectors.services_of(case))
+    services = list(selectors.services_of(case)[:MAX_ROWS])
     needs = list(selectors.needs_of(case))
     follow_ups = list(selectors.follow_ups_of(case))
     pending = selectors.pending_transfer(case)

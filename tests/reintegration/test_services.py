@@ -241,3 +241,34 @@ def test_the_repayment_page_refuses_too_much_with_a_message(client, w):
     )
     assert "more than the loan of 100.00 KHR" in response.content.decode()
     assert not Repayment.objects.exists()
+
+
+def test_erasure_blanks_places_and_notes_and_keeps_the_statistics(w):
+    from cases.retention import case_erase
+    from reintegration import followups
+
+    record = services.service_record_create(
+        case=w.case,
+        by=w.caseworker,
+        type="medical",
+        started_on=TODAY(),
+        place="Clinic 3",
+        note="Sees Dr Sok",
+    )
+    followups.reintegration_start(case=w.case, by=w.caseworker, returned_on=TODAY())
+    fu = w.case.follow_ups.get(months=3)
+    followups.follow_up_record(
+        follow_up=fu,
+        by=w.caseworker,
+        held_on=TODAY(),
+        method="visit",
+        reached=True,
+        safe=True,
+        place="Uncle's farm",
+        note="Fine",
+    )
+    case_erase(case=w.case, by=w.coordinator, reason="Asked by the person")
+    record.refresh_from_db()
+    fu.refresh_from_db()
+    assert (record.place, record.note, record.type) == ("", "", "medical")
+    assert (fu.place, fu.note, fu.safe) == ("", "", True)
