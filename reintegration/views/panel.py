@@ -12,7 +12,6 @@ from partners.roles import Right, has_right
 from .. import selectors, transfers
 from ..forms import RepaymentForm, StartForm
 
-
 # At most this many services on the case page (the rest: the API and the PDF).
 MAX_ROWS = 100
 
