@@ -15,6 +15,12 @@ from .views.identification import EventViewSet, InterviewViewSet
 from .views.notifications import NotificationViewSet
 from .views.organizations import OrganizationViewSet
 from .views.referrals import ReferralViewSet
+from .views.reintegration import (
+    CaseFollowUpViewSet,
+    CaseServiceViewSet,
+    FollowUpViewSet,
+    ServiceOfferViewSet,
+)
 from .views.repatriation import RepatriationPlanViewSet, RepatriationStepViewSet
 from .views.tokens import ApiTokenViewSet, TokenView
 
@@ -31,6 +37,12 @@ router.register("referrals", ReferralViewSet, basename="referral")
 router.register("repatriation-plans", RepatriationPlanViewSet, basename="repatriation-plan")
 router.register("repatriation-steps", RepatriationStepViewSet, basename="repatriation-step")
 router.register("notifications", NotificationViewSet, basename="notification")
+router.register(r"cases/(?P<case_pk>\d+)/services", CaseServiceViewSet, basename="case-service")
+router.register(
+    r"cases/(?P<case_pk>\d+)/follow-ups", CaseFollowUpViewSet, basename="case-follow-up"
+)
+router.register("follow-ups", FollowUpViewSet, basename="follow-up")
+router.register("service-offers", ServiceOfferViewSet, basename="service-offer")
 
 app_name = "api"
 

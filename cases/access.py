@@ -33,6 +33,7 @@ from partners.roles import (
     ASSIGN,
     CHANGE,
     EXPORT,
+    RECORD_SERVICES,
     REFER,
     UPDATE_REPATRIATION,
     VIEW,
@@ -46,6 +47,7 @@ __all__ = [
     "ASSIGN",
     "CHANGE",
     "EXPORT",
+    "RECORD_SERVICES",
     "REFER",
     "UPDATE_REPATRIATION",
     "VIEW",
@@ -60,6 +62,7 @@ __all__ = [
     "perms_for",
     "require",
     "revoke",
+    "transfer_ownership",
     "user_can",
 ]
 
@@ -209,10 +212,13 @@ def revoke(case: Case, organization: Organization, perms: Iterable[str]) -> froz
     """Revoke ``perms`` on ``case`` from the organisation; returns what was removed.
 
     The owner organisation's permissions are never revoked: a case always has an owner that
-    can act on it."""
-    if organization.pk == case.owner_organization_id:
-        raise ValueError("The owner organisation's permissions cannot be revoked")
+    can act on it. (Revoking nothing from it is a no-op: a referral ending after its receiver
+    became the owner by a transfer takes back nothing.)"""
     perms = frozenset(perms)
+    if organization.pk == case.owner_organization_id:
+        if not perms:
+            return frozenset()
+        raise ValueError("The owner organisation's permissions cannot be revoked")
     for p in perms:
         _check_perm(p)
     removed = perms & org_perms(organization, case)
@@ -225,6 +231,34 @@ def revoke(case: Case, organization: Organization, perms: Iterable[str]) -> froz
 def grant_owner(case: Case) -> None:
     """The owner organisation holds every permission on its case."""
     grant(case, case.owner_organization, ALL_CASE_PERMS)
+
+
+# What an old owner keeps when a transfer says it keeps read access.
+READ_ACCESS = frozenset({VIEW, VIEW_IDENTITY})
+
+
+@transaction.atomic
+def transfer_ownership(
+    case: Case, to_organization: Organization, *, keep_read: bool
+) -> tuple[frozenset[str], frozenset[str]]:
+    """Make ``to_organization`` the owner of ``case``: the one place ownership moves.
+
+    The new owner holds every permission (``grant_owner``); the old owner loses every
+    permission, or all but view and view identity when ``keep_read``. The reference does not
+    change. Returns (newly granted to the new owner, removed from the old one).
+
+    Precondition: the caller has checked who may transfer and the person's consent, and holds
+    the case row locked (``select_for_update``) so that two transfers cannot interleave."""
+    old = case.owner_organization
+    if to_organization.pk == old.pk:
+        raise ValueError("The case already belongs to this organisation")
+    case.owner_organization = to_organization
+    case.save(update_fields=["owner_organization", "updated_at"])
+    granted = grant(case, to_organization, ALL_CASE_PERMS)
+    keep = READ_ACCESS if keep_read else frozenset()
+    removed = revoke(case, old, frozenset(ALL_CASE_PERMS) - keep)
+    case.__dict__.pop("_perms_cache", None)
+    return granted, removed
 
 
 def may_log_calls(user: AnyUser) -> bool:

@@ -310,6 +310,7 @@ class Case(models.Model):
             ("export_case", _("Export a case summary")),
             ("assign_case", _("Assign the case")),
             ("update_repatriation", _("Update the repatriation")),
+            ("record_services", _("Record services and follow-ups")),
         ]
         indexes = [
             models.Index(fields=["owner_organization", "-updated_at"], name="case_owner_updated"),

@@ -26,5 +26,6 @@ urlpatterns = [
     path("notifications/", include("notifications.urls")),
     path("repatriation/", include("repatriation.urls")),
     path("identification/", include("identification.urls")),
+    path("reintegration/", include("reintegration.urls")),
     path("admin/", admin.site.urls),
 ]

@@ -31,8 +31,20 @@ REFER = "refer_case"
 EXPORT = "export_case"
 ASSIGN = "assign_case"
 UPDATE_REPATRIATION = "update_repatriation"
+# Record services delivered, needs and follow-ups (reintegration): the owner, and a provider
+# once an accepted referral for a service grants it (referrals.services.SERVICE_PERMS).
+RECORD_SERVICES = "record_services"
 
-ALL_CASE_PERMS = (VIEW, VIEW_IDENTITY, CHANGE, REFER, EXPORT, ASSIGN, UPDATE_REPATRIATION)
+ALL_CASE_PERMS = (
+    VIEW,
+    VIEW_IDENTITY,
+    CHANGE,
+    REFER,
+    EXPORT,
+    ASSIGN,
+    UPDATE_REPATRIATION,
+    RECORD_SERVICES,
+)
 
 # What a permission lets an organisation do, for people (timeline, referral pages).
 PERM_LABELS = {
@@ -43,9 +55,10 @@ PERM_LABELS = {
     EXPORT: _("export summaries"),
     ASSIGN: _("assign the case"),
     UPDATE_REPATRIATION: _("update the repatriation"),
+    RECORD_SERVICES: _("record services and follow-ups"),
 }
 
-_CASEWORKER = frozenset({VIEW, VIEW_IDENTITY, CHANGE, REFER})
+_CASEWORKER = frozenset({VIEW, VIEW_IDENTITY, CHANGE, REFER, RECORD_SERVICES})
 ROLE_PERMS: dict[str, frozenset[str]] = {
     Role.CASEWORKER: _CASEWORKER,
     Role.LIAISON: frozenset({VIEW, VIEW_IDENTITY, UPDATE_REPATRIATION}),
@@ -90,6 +103,11 @@ class Right(StrEnum):
     READ_AUDIT_LOG = "read_audit_log"
     # Invite, change and deactivate the organisation's users.
     MANAGE_USERS = "manage_users"
+    # Hand a case the organisation owns to another organisation, and accept or decline a
+    # case handed to it (reintegration/transfers.py).
+    TRANSFER_CASES = "transfer_cases"
+    # Publish what the organisation offers in the service directory, and its free beds.
+    MANAGE_SERVICE_OFFERS = "manage_service_offers"
     # See and revoke the API tokens of the organisation's users (everyone has their own).
     MANAGE_API_TOKENS = "manage_api_tokens"
 
@@ -109,6 +127,8 @@ ROLE_RIGHTS: dict[str, frozenset[str]] = {
         Right.SEE_MY_REPATRIATIONS,
         Right.DECIDE_IDENTIFICATION,
         Right.READ_AUDIT_LOG,
+        Right.TRANSFER_CASES,
+        Right.MANAGE_SERVICE_OFFERS,
     },
     Role.ORG_ADMIN: frozenset(
         {
@@ -116,6 +136,7 @@ ROLE_RIGHTS: dict[str, frozenset[str]] = {
             Right.READ_AUDIT_LOG,
             Right.MANAGE_USERS,
             Right.MANAGE_API_TOKENS,
+            Right.MANAGE_SERVICE_OFFERS,
         }
     ),
 }

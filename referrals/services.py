@@ -31,19 +31,21 @@ from .models import Referral, ReferralService, ReferralStatus, response_deadline
 referral_reminders_send = notices.referral_reminders_send
 
 READ_ONLY = frozenset({access.VIEW, access.VIEW_IDENTITY})
+PROVIDES = READ_ONLY | {access.RECORD_SERVICES}
 
 # What accepting a referral grants the receiving organisation, by service.
 SERVICE_PERMS: dict[str, frozenset[str]] = {
     ReferralService.REPATRIATION: frozenset(
         {access.VIEW, access.VIEW_IDENTITY, access.UPDATE_REPATRIATION}
     ),
-    ReferralService.SHELTER: READ_ONLY,
-    ReferralService.MEDICAL: READ_ONLY,
-    ReferralService.LEGAL: READ_ONLY,
-    ReferralService.PSYCHOSOCIAL: READ_ONLY,
-    ReferralService.FAMILY_TRACING: READ_ONLY,
-    ReferralService.JOB_TRAINING: READ_ONLY,
-    ReferralService.LIVELIHOOD: READ_ONLY,
+    # A provider of a service records what it delivered (reintegration service records).
+    ReferralService.SHELTER: PROVIDES,
+    ReferralService.MEDICAL: PROVIDES,
+    ReferralService.LEGAL: PROVIDES,
+    ReferralService.PSYCHOSOCIAL: PROVIDES,
+    ReferralService.FAMILY_TRACING: PROVIDES,
+    ReferralService.JOB_TRAINING: PROVIDES,
+    ReferralService.LIVELIHOOD: PROVIDES,
     ReferralService.LAW_ENFORCEMENT: frozenset({access.VIEW}),
     ReferralService.OTHER: frozenset({access.VIEW}),
 }

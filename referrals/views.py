@@ -23,7 +23,7 @@ from cases.vocab import ConsentPurpose
 from partners.models import User
 from partners.roles import Right, has_right
 
-from . import next_steps, selectors, services
+from . import next_steps, selectors, services, suggestions
 from .access import is_receiver, is_sender, referral_for
 from .forms import DeclineForm, ReferralForm
 from .list_filters import INCOMING
@@ -261,6 +261,8 @@ def _consent_needs_context(
         "service_label": service_label,
         "needs": needs,
         "any_missing": any(need["missing"] for need in needs),
+        # Organisations offering the service in the person's area (referrals.suggestions).
+        "suggestions": suggestions.for_case(case, service) if service_label else [],
         "can_record_consent": case_access.user_can(user, case, case_access.CHANGE),
     }
 

@@ -27,6 +27,7 @@ from notifications.services import notify
 from partners.models import OrganizationKind, User
 from partners.roles import Right, has_right
 
+from . import signals
 from .models import (
     OPEN_PLAN_STATUSES,
     PLAN_TRANSITIONS,
@@ -300,6 +301,9 @@ def step_update(
     step.version += 1
     step._history_user = by  # type: ignore[attr-defined]  # change history
     step.save()
+
+    if new_status == StepStatus.DONE and old_status != StepStatus.DONE:
+        signals.step_done.send(sender=RepatriationStep, step=step, by=by)
 
     data = {"step": step.kind, "status": new_status.value}  # codes: shown in words
     timeline.record(case=case, kind="repatriation_step_changed", actor=by, data=data)

@@ -57,6 +57,7 @@ INSTALLED_APPS = [
     "cases",
     "referrals",
     "repatriation",
+    "reintegration",
     "exports",
     "notifications",
     "audit",
@@ -303,6 +304,11 @@ CELERY_BEAT_SCHEDULE: dict[str, dict] = {
         "task": "repatriation.tasks.flag_overdue_steps",
         "schedule": timedelta(hours=1),
     },
+    # Overdue follow-ups after a return: the assigned organisation is reminded once.
+    "reintegration-follow-up-reminders": {
+        "task": "reintegration.tasks.send_follow_up_reminders",
+        "schedule": timedelta(hours=1),
+    },
     # Closed cases past the retention period lose their identity (cases.retention).
     "cases-anonymise-expired": {
         "task": "cases.tasks.anonymise_expired_cases",
@@ -373,6 +379,10 @@ SPECTACULAR_SETTINGS = {
         "PlanStatusEnum": "repatriation.models.PlanStatus",
         "StepStatusEnum": "repatriation.models.StepStatus",
         "AttachmentKindEnum": "documents.models.AttachmentKind",
+        "ServiceTypeEnum": "reintegration.vocab.ServiceType",
+        "FollowUpMethodEnum": "reintegration.vocab.Method",
+        "ConsentMethodEnum": "cases.vocab.ConsentMethod",
+        "ReferralServiceEnum": "referrals.models.ReferralService",
     },
 }
 API_TOKEN_TTL_HOURS = int(env("API_TOKEN_TTL_HOURS", str(24 * 30)) or 720)

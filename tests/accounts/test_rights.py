@@ -30,6 +30,8 @@ PROMISED: dict[str, set[str]] = {
     Right.READ_AUDIT_LOG: {CO, OA},
     Right.MANAGE_USERS: {OA},
     Right.MANAGE_API_TOKENS: {OA},
+    Right.TRANSFER_CASES: {CO},
+    Right.MANAGE_SERVICE_OFFERS: {CO, OA},
 }
 
 PAIRS = [(role, right) for right in Right for role in Role]

@@ -20,12 +20,14 @@ from api.serializers.cases import (
     ConsentSerializer,
     PersonSerializer,
 )
+from api.serializers.reintegration import FollowUpSerializer, ServiceRecordSerializer
 from api.serializers.repatriation import RepatriationPlanSerializer, RepatriationStepSerializer
 from cases import access, disclosure
 from cases.models import Consent
 from cases.redaction import RedactedPerson
 from exports import pdf
 from identification.models import IdentificationDecision, IndicatorAnswer, Interview
+from reintegration.models import FollowUp, ServiceRecord
 from repatriation.models import RepatriationPlan, RepatriationStep
 from tests.security.world import build_world
 
@@ -60,6 +62,10 @@ TEXT = {
     ("decision", "reason"): "Decision-reason-debt-and-violence",
     ("attachment", "description"): "Attachment-pay-slip-of-Visal",
     ("attachment", "original_name"): "Attachment-name-visal-contract.png",
+    ("service", "place"): "Service-place-stall-17-Orussey",
+    ("service", "note"): "Service-note-repays-via-sister",
+    ("follow_up", "place"): "Follow-up-place-uncle-farm",
+    ("follow_up", "note"): "Follow-up-note-boss-called-again",
 }
 OTHER = {
     ("person", "phone"): "+85512777666",
@@ -112,6 +118,8 @@ def world(db):
         decided_by=w.users["owner_coordinator"],
         organization=w.orgs["owner"],
     )
+    put(ServiceRecord.objects.get(pk=w.service.pk), "service")
+    put(FollowUp.objects.get(pk=w.follow_up.pk), "follow_up")
     # A partner that holds the case without its identity.
     access.grant(w.case, w.orgs["other"], [access.VIEW])
     return w
@@ -125,6 +133,7 @@ def _surfaces(client, w, user) -> dict[str, str]:
         reverse("cases:history", kwargs={"pk": case.pk}),
         reverse("repatriation:step", kwargs={"pk": w.step.pk}),
         reverse("identification:interview", kwargs={"pk": w.interview.pk}),
+        reverse("reintegration:service", kwargs={"pk": w.service.pk}),
     ]
     apis = [
         reverse("api:case-detail", kwargs={"pk": case.pk}),
@@ -136,6 +145,9 @@ def _surfaces(client, w, user) -> dict[str, str]:
         reverse("api:case-interview-list", kwargs={"case_pk": case.pk}),
         reverse("api:case-event-list", kwargs={"case_pk": case.pk}),
         reverse("api:case-attachment-list", kwargs={"case_pk": case.pk}),
+        reverse("api:case-service-list", kwargs={"case_pk": case.pk}),
+        reverse("api:case-follow-up-list", kwargs={"case_pk": case.pk}),
+        reverse("api:follow-up-detail", kwargs={"pk": w.follow_up.pk}),
     ]
     out = {"page": "", "api": ""}
     for url in pages:
@@ -197,6 +209,8 @@ def test_the_api_shows_the_owner_every_identity_field_it_serializes(seen):
         (ConsentSerializer, disclosure.CONSENT),
         (RepatriationPlanSerializer, disclosure.groups()["plan"]),
         (RepatriationStepSerializer, disclosure.groups()["step"]),
+        (ServiceRecordSerializer, disclosure.groups()["service"]),
+        (FollowUpSerializer, disclosure.groups()["follow_up"]),
     ):
         assert serializer.disclosure_group is group
         for name in group.identity & serializer().fields.keys():

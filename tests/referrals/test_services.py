@@ -142,7 +142,8 @@ def test_accept_grants_service_perms_and_tells_sender(
 @pytest.mark.parametrize(
     ("service", "perms"),
     [
-        ("shelter", {access.VIEW, access.VIEW_IDENTITY}),
+        # A provider of a service records what it delivers (reintegration).
+        ("shelter", {access.VIEW, access.VIEW_IDENTITY, access.RECORD_SERVICES}),
         ("law_enforcement", {access.VIEW}),
         ("other", {access.VIEW}),
     ],
@@ -231,7 +232,7 @@ def test_pre_existing_grants_are_not_taken(caseworker, consented_case, shelter, 
     referral = services.referral_accept(
         by=shelter_worker, referral=refer(caseworker, consented_case, shelter, service="shelter")
     )
-    assert referral.granted_perms == [access.VIEW_IDENTITY]
+    assert referral.granted_perms == [access.RECORD_SERVICES, access.VIEW_IDENTITY]
     services.referral_cancel(by=caseworker, referral=referral)
     assert access.org_perms(shelter, consented_case) == {access.VIEW}
 

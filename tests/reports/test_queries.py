@@ -14,8 +14,9 @@ pytestmark = pytest.mark.django_db
 #   exploitation table), by industry, by sex, by age band, by country;
 #   referrals awaiting (two: cases with a referral sent, referrals received);
 #   repatriations by step, blocked or overdue, median days home (one each);
-#   forced-labour indicators found, trafficking events by place (identification, one each).
-DASHBOARD_QUERIES = 15
+#   forced-labour indicators found, trafficking events by place (identification, one each);
+#   follow-ups after the return, outcomes at 12 months, by organisation, by route (one each).
+DASHBOARD_QUERIES = 19
 
 
 @pytest.mark.parametrize("n", [10, 50])

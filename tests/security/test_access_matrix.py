@@ -140,6 +140,29 @@ api:case-event-list        get   -                     200 200 404 200 404 404  
 api:case-event-list        post  -                     400 400 404 403 404 404  404 403 404 404  403
 api:case-event-detail      get   -                     200 200 404 200 404 404  404 200 404 404  200
 api:case-event-detail      patch -                     200 200 404 403 404 404  404 403 404 404  403
+reintegration:needs        get   -                     200 200 404 403 404 404  404 200 404 404  403
+reintegration:needs        post  -                     302 302 404 403 404 404  404 302 404 404  403
+reintegration:service_create get -                     200 200 404 403 404 404  404 200 404 404  403
+reintegration:service_create post -                    400 400 404 403 404 404  404 400 404 404  403
+reintegration:start        post  -                     302 302 404 403 404 404  404 302 404 404  403
+reintegration:transfer_request get -                   403 200 404 403 404 404  404 403 404 404  403
+reintegration:transfer_request post -                  403 400 404 403 404 404  404 403 404 404  403
+reintegration:service      get   -                     200 200 404 200 404 404  404 200 404 404  200
+reintegration:service      post  -                     400 400 404 403 404 404  404 403 404 404  403
+reintegration:repayment_add post -                     302 302 404 403 404 404  404 403 404 404  403
+reintegration:follow_up    get   -                     200 200 404 403 404 404  404 403 404 404  403
+reintegration:follow_up    post  -                     400 400 404 403 404 404  404 403 404 404  403
+reintegration:transfer     get   -                     404 200 404 404 404 404  404 404 404 404  404
+reintegration:transfer_action post -                   404 403 404 404 404 404  404 404 404 404  404
+reintegration:transfer_action post action=cancel       404 302 404 404 404 404  404 404 404 404  404
+reintegration:offer_edit   get   -                     403 200 200 403 404 404  404 404 404 404  404
+reintegration:offer_edit   post  -                     403 400 400 403 404 404  404 404 404 404  404
+reintegration:offer_beds   post  -                     403 302 302 403 404 404  404 404 404 404  404
+api:case-service-list      get   -                     200 200 404 200 404 404  404 200 404 404  200
+api:case-service-list      post  -                     400 400 404 403 404 404  404 400 404 404  403
+api:case-follow-up-list    get   -                     200 200 404 200 404 404  404 200 404 404  200
+api:follow-up-detail       get   -                     200 200 404 200 404 404  404 200 404 404  200
+api:follow-up-detail       patch -                     400 400 404 403 404 404  404 403 404 404  403
 """
 # fmt: on
 
@@ -187,7 +210,8 @@ def test_matrix(client, name, method, overrides, expected):
     world = build_world()
     ids = kwargs_ids(world)
     kwargs = walker.ROUTES[name].kwargs(world)
-    kwargs.update({kwarg: ids[key] for kwarg, key in overrides.items()})
+    # A value that is no world key is a literal (an action slug: ``action=cancel``).
+    kwargs.update({kwarg: ids.get(key, key) for kwarg, key in overrides.items()})
     url = reverse(name, kwargs=kwargs)
     got = []
     for user_key in COLUMNS:
@@ -292,3 +316,55 @@ def test_ids_of_another_case_under_an_own_case_answer_404(client, world):
     response = client.post(reverse("cases:note_add", kwargs={"pk": other.pk}), {"body": "x"})
     assert response.status_code == 404
     assert other.notes.count() == 1
+
+
+# A transferred case: the old owner, the new owner and a third party (reintegration).
+
+TRANSFERRED = [
+    # route, method, then old owner's caseworker, new owner's caseworker, the accepted shelter's
+    ("cases:detail", "get", 404, 200, 200),
+    ("cases:edit", "get", 404, 200, 403),
+    ("reintegration:service_create", "get", 404, 200, 200),
+    ("exports:request", "get", 404, 403, 403),
+    ("api:case-detail", "get", 404, 200, 200),
+]
+KEPT_READ = [
+    ("cases:detail", "get", 200, 200, 200),
+    ("cases:edit", "get", 403, 200, 403),
+    ("reintegration:service_create", "get", 403, 200, 200),
+    ("api:case-detail", "get", 200, 200, 200),
+]
+
+
+@pytest.mark.parametrize("keep_read", [False, True], ids=["alone", "old-owner-keeps-read"])
+def test_a_transferred_case(client, keep_read):
+    from partners.roles import Role
+    from reintegration import transfers
+    from reintegration.models import Transfer
+    from tests.factories import UserFactory
+
+    world = build_world()
+    Transfer.objects.filter(case=world.case).delete()  # the world's pending one
+    new_coordinator = UserFactory(
+        username="s-other-coord", organization=world.orgs["other"], role=Role.COORDINATOR
+    )
+    t = transfers.transfer_request(
+        case=world.case,
+        by=world.users["owner_coordinator"],
+        to_organization=world.orgs["other"],
+        reason="Home now",
+        keep_read=keep_read,
+    )
+    transfers.transfer_accept(transfer=t, by=new_coordinator)
+    users = [world.users[k] for k in ("owner_caseworker", "other_org", "referred_accepted")]
+    wrong = []
+    for name, method, *expected in KEPT_READ if keep_read else TRANSFERRED:
+        kwarg = "case_pk" if name in ("reintegration:service_create", "exports:request") else "pk"
+        url = reverse(name, kwargs={kwarg: world.case.pk})
+        for user, want in zip(users, expected, strict=True):
+            client.force_login(user)
+            got = getattr(client, method)(url).status_code
+            if got != want:
+                wrong.append((name, user.username, want, got))
+    assert not wrong, wrong
+    assert access.org_perms(world.orgs["other"], world.case) == frozenset(access.ALL_CASE_PERMS)

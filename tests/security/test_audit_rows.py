@@ -179,7 +179,8 @@ def test_permission_grant(rf, coordinator, shelter, shelter_worker, case):
     assert_who_what_where(event, shelter_worker, case)
     assert event.detail == {
         "organization": shelter.code,
-        "perms": ["view_case", "view_case_identity"],
+        # A shelter records the services it delivers (reintegration).
+        "perms": ["record_services", "view_case", "view_case_identity"],
         "referral": referral.pk,
     }
 
@@ -194,7 +195,7 @@ def test_permission_revoke(rf, coordinator, shelter, shelter_worker, case):
     event = only_event(AuditAction.REVOKED)
     assert_who_what_where(event, coordinator, case)
     assert event.detail["organization"] == shelter.code
-    assert event.detail["perms"] == ["view_case", "view_case_identity"]
+    assert event.detail["perms"] == ["record_services", "view_case", "view_case_identity"]
 
 
 def test_login(client, coordinator):

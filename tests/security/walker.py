@@ -37,6 +37,7 @@ SCOPED_APPS = (
     "referrals",
     "repatriation",
     "identification",
+    "reintegration",
     "notifications",
     "reports",
     "exports",
@@ -187,6 +188,22 @@ ROUTES: dict[str, Route] = {
     "identification:event_new": obj(case_pk="case"),
     "identification:event": obj(pk="event"),
     "identification:places": listing(),
+    # reintegration/
+    "reintegration:needs": obj(case_pk="case"),
+    "reintegration:service_create": obj(case_pk="case"),
+    "reintegration:start": obj(case_pk="case"),
+    "reintegration:transfer_request": obj(case_pk="case"),
+    "reintegration:service": obj(pk="service"),
+    "reintegration:repayment_add": obj(pk="service"),
+    "reintegration:follow_up": obj(pk="follow_up"),
+    "reintegration:transfers": listing(),
+    "reintegration:transfer": obj(pk="transfer"),
+    "reintegration:transfer_action": obj(pk="transfer", action=lit("accept")),
+    "reintegration:directory": listing(),
+    "reintegration:my_offers": listing(),
+    "reintegration:offer_create": listing(),
+    "reintegration:offer_edit": obj("other_org_admin", pk="offer"),
+    "reintegration:offer_beds": obj("other_org_admin", pk="offer"),
     # api/
     "api:token": public("exchanges a password for a token; authenticates itself"),
     "api:schema": public("OpenAPI schema, no data"),
@@ -222,6 +239,10 @@ ROUTES: dict[str, Route] = {
     "api:case-interview-detail": obj(case_pk="case", pk="interview"),
     "api:case-event-list": obj(case_pk="case"),
     "api:case-event-detail": obj(case_pk="case", pk="event"),
+    "api:case-service-list": obj(case_pk="case"),
+    "api:case-follow-up-list": obj(case_pk="case"),
+    "api:follow-up-detail": obj(pk="follow_up"),
+    "api:service-offer-list": listing(),
 }
 
 

@@ -26,6 +26,8 @@ from notifications.services import notify
 from partners.models import OrganizationKind, Passkey
 from partners.roles import Role
 from referrals import services as referrals
+from reintegration import directory, followups, transfers
+from reintegration import services as reintegration
 from repatriation.models import Situation
 from repatriation.services import plan_create, template_create
 from tests.factories import OrganizationFactory, PersonFactory, UserFactory, make_case
@@ -157,6 +159,28 @@ def build_world(*, person_name: str = SECRET_NAME, text: str = "") -> SimpleName
             "workplace": text or "Vessel 7",
         },
     )
+    # Reintegration: a loan the owner provides, the follow-ups, a pending transfer to the
+    # accepted shelter, and an offer of the owner's in the service directory.
+    w.service = reintegration.service_record_create(
+        case=w.case,
+        by=cw,
+        type="micro_loan",
+        started_on=w.case.created_at.date(),
+        amount=1000,
+        currency="USD",
+        schedule="monthly",
+        place=text or "Market stall",
+        note=text or "A loan",
+    )
+    w.follow_up = followups.reintegration_start(
+        case=w.case, by=cw, returned_on=w.case.created_at.date()
+    )[0]
+    w.transfer = transfers.transfer_request(
+        case=w.case, by=coord, to_organization=w.orgs["accepted"], reason=text or "Home now"
+    )
+    w.offer = directory.offer_save(
+        by=coord, areas=[("KH", "KH-12")], service="shelter", how_to_refer=text or "Call"
+    )
     w.export = export_request(user=coord, case_id=w.case.pk, purpose="partner_coordination")
     # An identity document and a piece of evidence (documents/: identity kinds need view
     # identity; the evidence is seen by everyone who may see the case).
@@ -216,6 +240,10 @@ def kwargs_ids(w: SimpleNamespace) -> dict[str, int]:
         "notification": w.notification.pk,
         "push_subscription": w.push_subscription.pk,
         "passkey": w.passkey.pk,
+        "service": w.service.pk,
+        "follow_up": w.follow_up.pk,
+        "transfer": w.transfer.pk,
+        "offer": w.offer.pk,
         "member": w.users["owner_caseworker"].pk,
         "organisation": w.orgs["owner"].pk,
         "interview": w.interview.pk,
