@@ -151,6 +151,16 @@ def for_row(obj: Any) -> Disclosure:
     return Disclosure(identity=bool(getattr(obj, "can_view_identity", False)))
 
 
+def require_identity_for(user: Any, case: Any, group: FieldGroup, values: dict[str, Any]) -> None:
+    """Typing a value into an identity field of ``group`` needs view-identity on the case (the
+    page would read it back): 403 (PermissionDenied) otherwise. Empty values pass, so a form
+    without those fields can be saved. For new records by whoever may create them (a
+    provider's service record, an interview); ``require_write`` for changes to a case's own."""
+    typed = {name for name in group.identity if values.get(name)}
+    if typed and not for_case(user, case).identity:
+        raise PermissionDenied
+
+
 def require_write(user: Any, case: Any, group: FieldGroup, names: Iterable[str]) -> None:
     """The services' check before a change: 404 if ``user`` may not see the case, 403
     (PermissionDenied) if they may not change it or not these fields of ``group``."""

@@ -13,13 +13,14 @@ from django.utils.translation import gettext as _
 
 from audit.models import AuditAction
 from audit.services import audit_record
-from cases import access, timeline
+from cases import access, disclosure, timeline
 from cases import services as case_services
 from cases.models import Case
 from cases.vocab import DecisionOrgKind
 from partners.models import OrganizationKind, User
 from partners.roles import Right, has_right
 
+from . import fields as idfields
 from .indicators import QUESTIONS, Answer, IndicatorSet, InterviewStatus
 from .models import IdentificationDecision, IndicatorAnswer, Interview, TraffickingEvent
 
@@ -47,7 +48,6 @@ EVENT_FIELDS = (
     "workplace",
 )
 # The identity-level fields a user without view identity may neither set nor change.
-_IDENTITY = {"interpreter_name", "notes", "workplace"}
 
 # HTCDS vic_TraffickingStatusDecisionMakingOrg from the deciding organisation's kind.
 DECIDER_KIND = {
@@ -116,8 +116,8 @@ def interview_save(
     unknown = set(fields) - set(INTERVIEW_FIELDS)
     if unknown:
         raise ValueError(f"Not interview fields: {sorted(unknown)}")
-    if not identity and _IDENTITY & {k for k, v in fields.items() if v}:
-        raise PermissionDenied
+    group = idfields.GROUPS["Interview"]
+    disclosure.require_identity_for(by, case, group, fields)
     created = interview is None
     if interview is None:
         assert by.organization is not None
@@ -127,7 +127,7 @@ def interview_save(
         if interview.status == InterviewStatus.COMPLETE:
             raise ValidationError(_("This interview is complete and can no longer be changed."))
     for name, value in fields.items():
-        if name in _IDENTITY and not identity:
+        if name in group.identity and not identity:
             continue
         setattr(interview, name, value)
     if complete:
@@ -230,15 +230,15 @@ def event_save(
     unknown = set(fields) - set(EVENT_FIELDS)
     if unknown:
         raise ValueError(f"Not event fields: {sorted(unknown)}")
-    if not identity and fields.get("workplace"):
-        raise PermissionDenied
+    group = idfields.GROUPS["TraffickingEvent"]
+    disclosure.require_identity_for(by, case, group, fields)
     created = event is None
     if event is None:
         event = TraffickingEvent(case=case, created_by=by)
     else:
         event = TraffickingEvent.objects.select_for_update().get(pk=event.pk, case=case)
     for name, value in fields.items():
-        if name == "workplace" and not identity:
+        if name in group.identity and not identity:
             continue
         if name == "debt_currency" and value:
             value = value.upper()

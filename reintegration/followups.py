@@ -19,36 +19,18 @@ from django.utils.translation import gettext_lazy as _
 
 from audit.models import AuditAction
 from audit.services import audit_record
-from cases import access, timeline
+from cases import access, disclosure, timeline
 from cases.models import Case
 from config.dates import PAST_EVENT
 from notifications.services import notify
 from partners.models import Organization, User
 from partners.roles import ROLE_PERMS
 
-from .models import FOLLOW_UP_FIELDS, FollowUp
-from .services import _require_identity_for
+from .models import FOLLOW_UP_FIELDS, OUTCOMES, FollowUp
 from .vocab import MILESTONES
 
 WINDOW = timedelta(days=14)
 
-OUTCOMES = (
-    "safe",
-    "with_family",
-    "working",
-    "income_month",
-    "income_currency",
-    "in_debt",
-    "debt_amount",
-    "debt_currency",
-    "health",
-    "in_school",
-    "re_migrated",
-    "re_trafficked",
-    "new_case",
-    "satisfied",
-    "wants_support",
-)
 RECORD_INPUT = ("held_on", "method", "reached", "place", "note", *OUTCOMES)
 
 
@@ -183,7 +165,7 @@ def follow_up_record(*, follow_up: FollowUp, by: User, **values: Any) -> FollowU
     access.require(by, case, access.RECORD_SERVICES)
     if by.organization_id not in (fu.assigned_organization_id, case.owner_organization_id):
         raise PermissionDenied
-    _require_identity_for(by, case, FOLLOW_UP_FIELDS, values)
+    disclosure.require_identity_for(by, case, FOLLOW_UP_FIELDS, values)
     held_on = values.get("held_on")
     if held_on is None:
         raise ValidationError({"held_on": _("Enter the day of the follow-up.")})

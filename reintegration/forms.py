@@ -18,7 +18,7 @@ from partners.models import Organization, User
 from referrals.models import Referral, ReferralStatus
 from textutils.zawgyi import ZawgyiCheckMixin
 
-from .models import FollowUp, ServiceOffer, ServiceRecord, Transfer
+from .models import OUTCOMES, FollowUp, ServiceOffer, ServiceRecord, Transfer
 from .vocab import NeedStatus, ServiceType
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
@@ -153,20 +153,8 @@ class FollowUpForm(ZawgyiCheckMixin, forms.ModelForm):
             "held_on",
             "method",
             "reached",
-            "safe",
-            "with_family",
-            "working",
-            "income_month",
-            "income_currency",
-            "in_debt",
-            "debt_amount",
-            "debt_currency",
-            "health",
-            "in_school",
-            "re_migrated",
-            "re_trafficked",
-            "satisfied",
-            "wants_support",
+            # The new case is typed as its reference (new_case_reference, below).
+            *(name for name in OUTCOMES if name != "new_case"),
             "place",
             "note",
         ]

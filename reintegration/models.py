@@ -394,3 +394,24 @@ class OfferArea(models.Model):
 # What of these records is identity (cases.disclosure): exact places and free text.
 SERVICE_FIELDS = disclosure.register("service", ("place", "note"))
 FOLLOW_UP_FIELDS = disclosure.register("follow_up", ("place", "note"))
+
+
+# What a follow-up records of the person's situation: the form, the API and the follow-up
+# service read this list.
+OUTCOMES = (
+    "safe",
+    "with_family",
+    "working",
+    "income_month",
+    "income_currency",
+    "in_debt",
+    "debt_amount",
+    "debt_currency",
+    "health",
+    "in_school",
+    "re_migrated",
+    "re_trafficked",
+    "new_case",
+    "satisfied",
+    "wants_support",
+)

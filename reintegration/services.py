@@ -24,13 +24,6 @@ from .models import SERVICE_FIELDS, Need, Repayment, ServiceRecord
 from .vocab import MONEY, Schedule, ServiceStatus, ServiceType
 
 
-def _require_identity_for(by: User, case: Case, group, values: dict[str, Any]) -> None:
-    """Typing into an identity field needs view-identity on the case (it is read back)."""
-    typed = {name for name in group.identity if values.get(name)}
-    if typed and not disclosure.for_case(by, case).identity:
-        raise PermissionDenied
-
-
 def _audit(by: User, case: Case, **detail: Any) -> None:
     audit_record(action=AuditAction.CHANGED, actor=by, target=case, detail=detail)
 
@@ -138,7 +131,7 @@ def service_record_create(*, case: Case, by: User, **fields: Any) -> ServiceReco
     unknown = set(fields) - set(SERVICE_INPUT)
     if unknown:
         raise TypeError(f"Unknown service fields: {sorted(unknown)}")
-    _require_identity_for(by, case, SERVICE_FIELDS, fields)
+    disclosure.require_identity_for(by, case, SERVICE_FIELDS, fields)
     fields.setdefault("provider", by.organization)
     _check_provider(by, case, fields["provider"])
     _check_referral(case, fields["provider"], fields.get("referral"))
@@ -178,7 +171,7 @@ def service_record_update(
     record = _locked_service(service, by)
     values = {"status": status, "ended_on": ended_on}
     if note is not None:
-        _require_identity_for(by, record.case, SERVICE_FIELDS, {"note": note})
+        disclosure.require_identity_for(by, record.case, SERVICE_FIELDS, {"note": note})
         if disclosure.for_case(by, record.case).identity:
             values["note"] = note
     for name, value in values.items():
